@@ -1,0 +1,1 @@
+"""Imports every rule module so that the rules register themselves."""

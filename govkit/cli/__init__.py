@@ -1,0 +1,45 @@
+"""The ``govkit`` command: a thin layer over the library, one module per command.
+
+Every user error is printed as one Chinese line (no traceback) and gives exit code 2; a check
+that finds errors gives exit code 1.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from govkit.errors import GovkitError
+
+app = typer.Typer(
+    name="govkit",
+    help="政府信息公开工作年度报告：检查、生成、导入与导出。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register() -> None:
+    from govkit.cli import check, export, new, render
+    from govkit.cli import import_ as import_module
+
+    app.command("check")(check.command)
+    app.command("render")(render.command)
+    app.command("new")(new.command)
+    app.command("import")(import_module.command)
+    app.command("export")(export.command)
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    _register()
+    try:
+        app()
+    except GovkitError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+        sys.exit(130)

@@ -1,0 +1,8 @@
+"""`govkit new`: placeholder until its issue lands."""
+
+import typer
+
+
+def command() -> None:
+    """尚未实现。"""
+    raise typer.Exit(3)

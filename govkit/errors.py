@@ -1,0 +1,29 @@
+"""One base error for everything a user can cause; each carries where it happened."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class GovkitError(Exception):
+    """An error the user can fix: printed as one line, never as a traceback."""
+
+
+class DataFileError(GovkitError):
+    """A data file that cannot be read: names the file, the line and the field."""
+
+    def __init__(self, path: Path | str | None, message: str, line: int | None = None, where: str | None = None):
+        self.path = str(path) if path is not None else "<内存>"
+        self.line = line
+        self.where = where
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        place = self.path if self.line is None else f"{self.path}:{self.line}"
+        field = f" [{self.where}]" if self.where else ""
+        return f"{place}{field}：{self.message}"
+
+
+class ImportFailed(GovkitError):
+    """A published report that cannot be imported at all."""

@@ -1,0 +1,280 @@
+"""The official report formats, read from the versioned data files beside this module.
+
+Code never spells out a table's rows or columns: every label, nesting and cell type comes from
+``format_<version>.yaml``. A row is addressed by its *path* of official labels from the top of
+its table (for table 二 the block caption comes first); a column by its path of header labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+
+CellType = Literal["count", "signed", "amount"]
+RowPath = tuple[str, ...]
+ColPath = tuple[str, ...]
+
+KNOWN_VERSIONS = ("2019", "2021")
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """A column header; leaves hold values, groups hold children."""
+
+    id: str
+    label: str
+    type: CellType = "count"
+    header: str | None = None
+    aliases: tuple[str, ...] = ()
+    unit: str | None = None
+    decimals: int = 0
+    display_decimals: int | None = None
+    role: str | None = None
+    flatten: bool = False
+    children: tuple[ColumnSpec, ...] = ()
+
+    @property
+    def printed(self) -> str:
+        """The header text as printed in the official layout."""
+        return self.header or self.label
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    """A row label; a group row spans its children in the official layout."""
+
+    id: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    role: str | None = None
+    children: tuple[RowSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    """One block of a table: table 二 stacks five, tables 三 and 四 have one."""
+
+    id: str
+    columns: tuple[ColumnSpec, ...]
+    rows: tuple[RowSpec, ...]
+    caption: str | None = None
+    label_header: str | None = None
+
+    def leaf_columns(self) -> list[tuple[ColPath, ColumnSpec]]:
+        """Every value column with its header path, left to right."""
+        return list(_walk_columns(self.columns, ()))
+
+    def leaf_rows(self) -> list[tuple[RowPath, RowSpec]]:
+        """Every official value row with its label path (caption first, if any), top to bottom."""
+        prefix = (self.caption,) if self.caption else ()
+        return list(_walk_rows(self.rows, prefix))
+
+    def data_key(self, path: ColPath) -> tuple[str, ...]:
+        """The keys that address a column in a data file: flattened groups are skipped."""
+        keys: list[str] = []
+        specs = self.columns
+        for label in path:
+            spec = next(s for s in specs if s.label == label)
+            if not spec.flatten:
+                keys.append(label)
+            specs = spec.children
+        return tuple(keys)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    id: str
+    title: str
+    parts: tuple[PartSpec, ...]
+    corner: str | None = None
+    local_subrows: bool = False
+
+    def part_of(self, row: RowPath) -> PartSpec:
+        """The part that holds a row path."""
+        if len(self.parts) == 1:
+            return self.parts[0]
+        for part in self.parts:
+            if row and row[0] == part.caption:
+                return part
+        raise KeyError(row)
+
+    def cells(self) -> Iterator[tuple[PartSpec, RowPath, ColPath, ColumnSpec]]:
+        """Every official cell (without local sub-rows), in reading order."""
+        for part in self.parts:
+            for row, _ in part.leaf_rows():
+                for col, spec in part.leaf_columns():
+                    yield part, row, col, spec
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    id: str
+    title: str
+    table: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Format:
+    version: str
+    name: str
+    document: str
+    first_year: int
+    last_year: int | None
+    sections: tuple[SectionSpec, ...]
+    tables: dict[str, TableSpec] = field(hash=False)
+
+    def covers(self, year: int) -> bool:
+        return year >= self.first_year and (self.last_year is None or year <= self.last_year)
+
+    def table(self, table_id: str) -> TableSpec:
+        return self.tables[table_id]
+
+    def section(self, section_id: str) -> SectionSpec:
+        return next(s for s in self.sections if s.id == section_id)
+
+    def row(self, table_id: str, *ids: str) -> RowPath:
+        """The label path of a row given its ids (the first id may name a table-二 part)."""
+        table = self.tables[table_id]
+        for part in table.parts:
+            prefix = (part.caption,) if part.caption else ()
+            ids_left = list(ids)
+            if part.caption and ids_left and ids_left[0] == part.id:
+                ids_left.pop(0)
+            elif part.caption:
+                continue
+            found = _find_by_ids(part.rows, ids_left, prefix)
+            if found is not None:
+                return found
+        raise KeyError(f"{table_id}:{'/'.join(ids)}")
+
+    def column(self, table_id: str, *ids: str, part: str | None = None) -> ColPath:
+        """The header path of a column given the ids of its groups and leaf."""
+        specs = self.tables[table_id].parts
+        chosen = next(p for p in specs if part is None or p.id == part)
+        for path, _ in chosen.leaf_columns():
+            if _ids_of(chosen.columns, path)[-len(ids):] == list(ids):
+                return path
+        raise KeyError(f"{table_id}:{'/'.join(ids)}")
+
+
+def _walk_columns(specs: tuple[ColumnSpec, ...], prefix: ColPath) -> Iterator[tuple[ColPath, ColumnSpec]]:
+    for spec in specs:
+        path = (*prefix, spec.label)
+        if spec.children:
+            yield from _walk_columns(spec.children, path)
+        else:
+            yield path, spec
+
+
+def _walk_rows(specs: tuple[RowSpec, ...], prefix: RowPath) -> Iterator[tuple[RowPath, RowSpec]]:
+    for spec in specs:
+        path = (*prefix, spec.label) if spec.label else prefix
+        if spec.children:
+            yield from _walk_rows(spec.children, path)
+        else:
+            yield path, spec
+
+
+def _find_by_ids(specs: tuple[RowSpec, ...], ids: list[str], prefix: RowPath) -> RowPath | None:
+    if not ids:
+        return None
+    for spec in specs:
+        if spec.id == ids[0]:
+            path = (*prefix, spec.label) if spec.label else prefix
+            return path if len(ids) == 1 else _find_by_ids(spec.children, ids[1:], path)
+    return None
+
+
+def _ids_of(specs: tuple[ColumnSpec, ...], path: ColPath) -> list[str]:
+    ids = []
+    for label in path:
+        spec = next(s for s in specs if s.label == label)
+        ids.append(spec.id)
+        specs = spec.children
+    return ids
+
+
+def _column(raw: dict) -> ColumnSpec:
+    return ColumnSpec(
+        id=raw["id"],
+        label=raw["label"],
+        type=raw.get("type", "count"),
+        header=raw.get("header"),
+        aliases=tuple(raw.get("aliases", ())),
+        unit=raw.get("unit"),
+        decimals=raw.get("decimals", 0),
+        display_decimals=raw.get("display_decimals"),
+        role=raw.get("role"),
+        flatten=raw.get("flatten", False),
+        children=tuple(_column(c) for c in raw.get("children", ())),
+    )
+
+
+def _row(raw: dict) -> RowSpec:
+    return RowSpec(
+        id=raw["id"],
+        label=raw["label"],
+        aliases=tuple(raw.get("aliases", ())),
+        role=raw.get("role"),
+        children=tuple(_row(c) for c in raw.get("children", ())),
+    )
+
+
+def _table(table_id: str, raw: dict) -> TableSpec:
+    parts = tuple(
+        PartSpec(
+            id=p["id"],
+            caption=p.get("caption"),
+            label_header=p.get("label_header"),
+            columns=tuple(_column(c) for c in p["columns"]),
+            rows=tuple(_row(r) for r in p["rows"]),
+        )
+        for p in raw["parts"]
+    )
+    return TableSpec(
+        id=table_id,
+        title=raw["title"],
+        parts=parts,
+        corner=raw.get("corner"),
+        local_subrows=raw.get("local_subrows", False),
+    )
+
+
+@cache
+def load_format(version: str) -> Format:
+    """The official format with this version (``"2019"`` or ``"2021"``)."""
+    if version not in KNOWN_VERSIONS:
+        raise KeyError(version)
+    text = resources.files(__package__).joinpath(f"format_{version}.yaml").read_text(encoding="utf-8")
+    raw = yaml.safe_load(text)
+    return Format(
+        version=str(raw["version"]),
+        name=raw["name"],
+        document=raw["document"],
+        first_year=raw["first_year"],
+        last_year=raw["last_year"],
+        sections=tuple(
+            SectionSpec(id=s["id"], title=s["title"], table=s.get("table"), aliases=tuple(s.get("aliases", ())))
+            for s in raw["sections"]
+        ),
+        tables={tid: _table(tid, t) for tid, t in raw["tables"].items()},
+    )
+
+
+def version_for_year(year: int) -> str:
+    """The format a report for ``year`` must follow: 2019 for years up to 2020, 2021 after."""
+    return "2019" if year <= 2020 else "2021"
+
+
+def format_for_year(year: int) -> Format:
+    return load_format(version_for_year(year))
+
+
+def all_formats() -> list[Format]:
+    return [load_format(v) for v in KNOWN_VERSIONS]

@@ -1,0 +1,169 @@
+"""The report model: metadata, the six sections' prose, and the tables' cells.
+
+Cells are kept in plain dictionaries keyed by (row path, column path) so that edits and checks are
+exact and cheap; :meth:`Report.frame` gives the pandas view with the official labels as index.
+Money is :class:`decimal.Decimal`, never float.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from govkit.formats import ColPath, Format, RowPath, TableSpec, format_for_year
+
+Value = int | Decimal | None
+CellKey = tuple[RowPath, ColPath]
+
+LEVELS = ("乡镇", "街道", "部门", "区县政府", "市政府", "省政府", "其他")
+SECTION_IDS = ("一", "二", "三", "四", "五", "六")
+PREAMBLE = "preamble"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass
+class Meta:
+    """Who reports, for which year, and when it was published."""
+
+    agency: str
+    year: int
+    level: str = "乡镇"
+    short_name: str | None = None
+    district: str | None = None
+    published: date | None = None
+
+    @property
+    def title(self) -> str:
+        """The report's title, e.g. 北京市密云区穆家峪镇2020年政府信息公开工作年度报告."""
+        return f"{self.agency}{self.year}年政府信息公开工作年度报告"
+
+
+@dataclass
+class Report:
+    """One agency's report for one year."""
+
+    meta: Meta
+    format: Format
+    sections: dict[str, str] = field(default_factory=dict)
+    cells: dict[str, dict[CellKey, Value]] = field(default_factory=dict)
+    subrows: dict[str, dict[RowPath, list[str]]] = field(default_factory=dict)
+    source: Path | None = None
+
+    @classmethod
+    def blank(cls, meta: Meta, fmt: Format | None = None, fill: Value = 0) -> Report:
+        """A report with every official cell set to ``fill`` and every section empty."""
+        fmt = fmt or format_for_year(meta.year)
+        report = cls(meta=meta, format=fmt, sections={sid: "" for sid in SECTION_IDS})
+        for table in fmt.tables.values():
+            report.cells[table.id] = {(row, col): fill for _, row, col, _ in table.cells()}
+            report.subrows[table.id] = {}
+        return report
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    def copy(self) -> Report:
+        return copy.deepcopy(self)
+
+    def table(self, table_id: str) -> TableSpec:
+        return self.format.table(table_id)
+
+    def rows(self, table_id: str) -> list[RowPath]:
+        """Value rows of a table in reading order; a split official row gives its local sub-rows."""
+        table = self.format.table(table_id)
+        split = self.subrows.get(table_id, {})
+        out: list[RowPath] = []
+        for part in table.parts:
+            for row, _ in part.leaf_rows():
+                names = split.get(row)
+                out.extend([(*row, name) for name in names] if names else [row])
+        return out
+
+    def columns(self, table_id: str, row: RowPath) -> list[ColPath]:
+        part = self.format.table(table_id).part_of(row)
+        return [path for path, _ in part.leaf_columns()]
+
+    def official_row(self, table_id: str, row: RowPath) -> RowPath:
+        """The official row a (possibly local) row path belongs to."""
+        for official in self.subrows.get(table_id, {}):
+            if row[: len(official)] == official and len(row) == len(official) + 1:
+                return official
+        return row
+
+    def get(self, table_id: str, row: RowPath, col: ColPath) -> Value:
+        """A cell's value; for a split official row, the sum of its sub-rows (None if any is blank)."""
+        names = self.subrows.get(table_id, {}).get(row)
+        if names:
+            parts = [self.cells[table_id].get(((*row, n), col)) for n in names]
+            if any(p is None for p in parts):
+                return None
+            return sum(parts)  # type: ignore[arg-type]
+        return self.cells[table_id].get((row, col))
+
+    def set(self, table_id: str, row: RowPath, col: ColPath, value: Value) -> None:
+        key = (row, col)
+        if key not in self.cells[table_id]:
+            raise KeyError(f"表{table_id} 没有单元格 {'/'.join(row)} · {'/'.join(col)}")
+        self.cells[table_id][key] = value
+
+    def sum_rows(self, table_id: str, prefix: RowPath, col: ColPath) -> Value:
+        """Sum of every value row under ``prefix`` (a group row), None if any is blank."""
+        total: int | Decimal = 0
+        for row in self.rows(table_id):
+            if row[: len(prefix)] == prefix:
+                value = self.cells[table_id].get((row, col))
+                if value is None:
+                    return None
+                total += value
+        return total
+
+    def split_row(self, table_id: str, row: RowPath, names: list[str]) -> None:
+        """Split an official table-二 row into local sub-rows (a district's own breakdown)."""
+        table = self.format.table(table_id)
+        if not table.local_subrows:
+            raise ValueError(f"表{table_id} 不允许增加本地子项")
+        if not names or len(set(names)) != len(names) or any(not n or _CONTROL.search(n) for n in names):
+            raise ValueError("子项名称不能为空或重复")
+        cols = self.columns(table_id, row)
+        cells = self.cells[table_id]
+        for old in self.subrows[table_id].get(row, []):
+            for col in cols:
+                cells.pop(((*row, old), col), None)
+        for col in cols:
+            cells.pop((row, col), None)
+        self.subrows[table_id][row] = list(names)
+        for name in names:
+            for col in cols:
+                cells[((*row, name), col)] = 0
+
+    def frame(self, table_id: str) -> pd.DataFrame:
+        """The table as a DataFrame, row and column index carrying the official labels."""
+        rows = self.rows(table_id)
+        cols: list[ColPath] = []
+        for row in rows:
+            for col in self.columns(table_id, row):
+                if col not in cols:
+                    cols.append(col)
+        row_depth = max((len(r) for r in rows), default=1) or 1
+        col_depth = max(len(c) for c in cols)
+        data = [[self.cells[table_id].get((row, col)) for col in cols] for row in rows]
+        index = pd.MultiIndex.from_tuples([_pad(r, row_depth) for r in rows]) if row_depth > 1 else (
+            pd.Index([r[0] if r else "" for r in rows]))
+        columns = pd.MultiIndex.from_tuples([_pad(c, col_depth) for c in cols]) if col_depth > 1 else (
+            pd.Index([c[0] for c in cols]))
+        return pd.DataFrame(data, index=index, columns=columns, dtype=object)
+
+
+def _pad(path: tuple[str, ...], depth: int) -> tuple[str, ...]:
+    return (*path, *([""] * (depth - len(path))))
+
+
+def has_control_chars(text: str) -> bool:
+    return bool(_CONTROL.search(text))

@@ -1,0 +1,42 @@
+"""Shared fixtures: the bundled example and synthetic reports."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from govkit import datafile
+from govkit.model import Report
+from govkit.synthetic import synthetic_report
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EXAMPLE = ROOT / "params" / "2020" / "北京市密云区穆家峪镇.yaml"
+SEED_TEXT = FIXTURES / "seed_mujiayu_2020.txt"
+
+
+@pytest.fixture
+def example_path() -> Path:
+    """The bundled example data file (read-only: copy it before changing it)."""
+    return EXAMPLE
+
+
+@pytest.fixture
+def example_report() -> Report:
+    return datafile.load(EXAMPLE)
+
+
+@pytest.fixture
+def params_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled params/ folder."""
+    target = tmp_path / "params"
+    shutil.copytree(ROOT / "params", target)
+    return target
+
+
+@pytest.fixture
+def consistent_report() -> Report:
+    """A synthetic 2021-format report that satisfies every arithmetic rule."""
+    return synthetic_report("示例镇一", 2022)
