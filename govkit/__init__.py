@@ -1,4 +1,4 @@
-"""govkit: 政府信息公开工作年度报告的编制、检查与发布。"""
+"""govkit: tools to produce, check and publish 政府信息公开工作年度报告."""
 
 from govkit.datafile import load, save
 from govkit.model import Meta, Report

@@ -440,7 +440,7 @@ def _table_document(report: Report, table_id: str) -> CommentedMap:
         for label in row[:-1]:
             cursor = cursor.setdefault(label, CommentedMap())
         values = CommentedMap()
-        for col, cspec in part.leaf_columns():
+        for col, _ in part.leaf_columns():
             keys = part.data_key(col)
             inner = values
             for k in keys[:-1]:
@@ -517,6 +517,10 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
+        # mkstemp creates 0600 files; published reports must be readable like any other file.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -540,13 +544,21 @@ def default_path(params: str | os.PathLike[str], meta: Meta) -> Path:
     return Path(params) / str(meta.year) / f"{safe_name(meta.agency)}.yaml"
 
 
+COPY_MARK = ".副本-"
+
+
+def _is_data_file(path: Path) -> bool:
+    """Hidden files and the editor's conflict copies (``name.副本-<time>.yaml``) are not agencies."""
+    return not path.name.startswith(".") and COPY_MARK not in path.name
+
+
 def discover(paths: list[str | os.PathLike[str]]) -> list[Path]:
     """Data files named on the command line: files as given, folders searched recursively."""
     found: list[Path] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found.extend(sorted(q for q in p.rglob("*.yaml") if q.is_file() and not q.name.startswith(".")))
+            found.extend(sorted(q for q in p.rglob("*.yaml") if q.is_file() and _is_data_file(q)))
         else:
             found.append(p)
     return found

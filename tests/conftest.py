@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,10 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXAMPLE = ROOT / "params" / "2020" / "北京市密云区穆家峪镇.yaml"
 SEED_TEXT = FIXTURES / "seed_mujiayu_2020.txt"
+
+# Tests run as `.venv/bin/python -m pytest` without the venv on PATH: let subprocesses find the
+# venv's own `govkit`, `jupyter` and `papermill` first.
+os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
 
 
 @pytest.fixture

@@ -25,8 +25,14 @@ def run_checks(report: Report, previous: Report | None = None, rules: list[str] 
             continue
         if rule.cross_year and previous is None:
             continue
-        for finding in rule.function(context):
-            findings.append(_stamp(finding, report))
+        try:
+            findings.extend(_stamp(finding, report) for finding in rule.function(context))
+        except Exception as exc:  # a rule tripping over odd data must not hide the other findings
+            findings.append(_stamp(Finding(
+                rule=rule.id,
+                severity="error",
+                message=f"检查规则「{rule.id}」无法完成（{type(exc).__name__}），请核对报告数据",
+            ), report))
     return findings
 
 

@@ -1,1 +1,3 @@
-"""Imports every rule module so that the rules register themselves."""
+"""Imports every rule module so that the rules register themselves (in this order)."""
+
+from govkit.checks import arithmetic, cells, crossyear, prose, structure  # noqa: F401

@@ -22,6 +22,8 @@ app = typer.Typer(
 
 
 def _register() -> None:
+    if app.registered_commands:
+        return
     from govkit.cli import check, export, new, render
     from govkit.cli import import_ as import_module
 

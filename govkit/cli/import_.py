@@ -1,8 +1,73 @@
-"""`govkit import`: placeholder until its issue lands."""
+"""`govkit import`: read published reports (text, web page, Word, Excel) into agency data files."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
+from govkit import datafile
+from govkit.checks import Finding, run_checks
+from govkit.errors import GovkitError
+from govkit.importers import ImportResult, import_file
 
-def command() -> None:
-    """尚未实现。"""
-    raise typer.Exit(3)
+_SEVERITY = {"error": "错误", "warning": "警告"}
+
+
+def command(
+    files: Annotated[list[Path], typer.Argument(help="已发布的年度报告：.txt（网页或 Word 复制的文字）、.html、.docx、.xlsx")],
+    out: Annotated[Path, typer.Option("--out", help="数据文件夹：写入 <年度>/<机关>.yaml")],
+    strict: Annotated[bool, typer.Option("--strict", help="报告有缺失或无法识别的部分时不写文件，退出码 1")] = False,
+) -> None:
+    """导入已发布的政府信息公开工作年度报告，生成机关数据文件，并列出缺失、无法识别之处和检查结果。"""  # noqa: D415
+    failed = refused = 0
+    written: dict[Path, Path] = {}
+    for path in files:
+        try:
+            result = import_file(path)
+        except GovkitError as exc:
+            typer.echo(f"错误：{exc}", err=True)
+            failed += 1
+            continue
+        report = result.report
+        incomplete = result.incomplete
+        findings = [replace(f, severity="error") if strict and f in incomplete else f for f in result.findings]
+        target = datafile.default_path(out, report.meta)
+        if strict and incomplete:
+            typer.echo(f"未导入 {path}：{report.title}（{result.kind}）有 {len(incomplete)} 处缺失或无法识别，--strict 下不写文件")
+            refused += 1
+        elif target in written:
+            typer.echo(f"错误：{path} 与 {written[target]} 是同一机关同一年度的报告，未重复写入 {target}", err=True)
+            failed += 1
+            continue
+        else:
+            existed = target.exists()
+            datafile.save(report, target)
+            written[target] = path
+            typer.echo(f"已导入 {path}（{result.kind}，{report.format.version} 版格式）→ {target}"
+                       f"{'（覆盖原文件）' if existed else ''}：{_summary(result)}")
+        for finding in findings:
+            typer.echo(_line("导入", finding))
+        for finding in run_checks(report):
+            typer.echo(_line("检查", finding))
+    if failed:
+        raise typer.Exit(2)
+    if refused:
+        raise typer.Exit(1)
+
+
+def _summary(result: ImportResult) -> str:
+    report = result.report
+    filled = sum(1 for table in report.cells.values() for v in table.values() if v is not None)
+    total = sum(len(table) for table in report.cells.values())
+    prose = sum(1 for sid in ("一", "五", "六") if report.sections.get(sid))
+    subrows = sum(len(names) for table in report.subrows.values() for names in table.values())
+    extra = f"，本地子项 {subrows} 个" if subrows else ""
+    return f"{report.meta.agency} {report.meta.year} 年度，单元格 {filled}/{total} 个有数值{extra}，正文 {prose}/3 部分有内容"
+
+
+def _line(stage: str, finding: Finding) -> str:
+    place = f" {finding.place}" if finding.place else ""
+    return f"  [{stage}·{_SEVERITY.get(finding.severity, finding.severity)}] {finding.rule}{place}：{finding.message}"

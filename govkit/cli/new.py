@@ -1,8 +1,30 @@
-"""`govkit new`: placeholder until its issue lands."""
+"""`govkit new`: start next year's data file of an agency from last year's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
+from govkit import datafile
+from govkit.newreport import carry_over_summary, create_next
 
-def command() -> None:
-    """尚未实现。"""
-    raise typer.Exit(3)
+
+def command(
+    agency: Annotated[str, typer.Argument(help="机关全称，或上年数据文件的路径")],
+    year: Annotated[int, typer.Option("--year", "-y", help="新报告的年度")],
+    params: Annotated[Path, typer.Option("--params", help="数据文件夹（其下按年度分文件夹）")] = Path("params"),
+    blank: Annotated[bool, typer.Option("--blank", help="找不到上年数据文件时新建空白报告（新设机关）")] = False,
+) -> None:
+    """从上年数据文件新建下一年度的报告数据文件（结转数据自动填入，不覆盖已有文件）。"""  # noqa: D415 - Chinese help text for typer
+    path = create_next(agency, year, params, blank_if_missing=blank)
+    report = datafile.load(path)
+    typer.echo(f"已新建：{path}（{report.format.version} 版格式）")
+    lines = carry_over_summary(report)
+    if lines:
+        typer.echo("从上年结转的数据：")
+        for line in lines:
+            typer.echo(f"  {line}")
+    else:
+        typer.echo("上年没有需要结转的数据，表格均为 0。")

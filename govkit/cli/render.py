@@ -1,8 +1,52 @@
-"""`govkit render`: placeholder until its issue lands."""
+"""`govkit render`: one finished report per agency, an index, and optionally PDFs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
+from govkit.errors import GovkitError
 
-def command() -> None:
-    """尚未实现。"""
-    raise typer.Exit(3)
+
+def command(
+    paths: Annotated[list[Path], typer.Argument(help="数据文件或文件夹（文件夹中递归查找 *.yaml）")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹")],
+    mode: Annotated[str, typer.Option("--mode", help="publish（发布版）或 review（审阅版，标出检查发现的问题）")] = "publish",
+    workers: Annotated[int, typer.Option("--workers", "-j", min=1, help="并行进程数（默认为 CPU 核数）")] = os.cpu_count() or 1,
+    timeout: Annotated[int, typer.Option("--timeout", min=1, help="每个机关的执行时限（秒，按单元格计）")] = 600,
+    pdf: Annotated[bool, typer.Option("--pdf", help="同时打印 A4 PDF")] = False,
+    district: Annotated[bool, typer.Option("--district", help="同时生成全区汇总")] = False,
+    notebook: Annotated[Path | None, typer.Option("--notebook", help="报告笔记本（默认 notebooks/report.ipynb）")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条")] = False,
+) -> None:
+    """由数据文件生成每个机关的年度报告（HTML，可选 PDF）和汇总索引 index.html；有失败时退出码为 1。"""  # noqa: D415 - Chinese help text for typer
+    from govkit.batch.runner import Options, render_all
+    from govkit.datafile import discover
+    from govkit.render.html import MODES
+
+    if mode not in MODES:
+        raise GovkitError(f"未知的模式「{mode}」；可用：{'、'.join(MODES)}")
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise GovkitError(f"{missing[0]}：文件或文件夹不存在")
+    files = discover(list(paths))
+    if not files:
+        raise GovkitError(f"在 {'、'.join(str(p) for p in paths)} 中没有找到数据文件（.yaml）")
+    options = Options(mode=mode, timeout=timeout, notebook=str(notebook) if notebook else None, pdf=pdf)
+    results = render_all(files, out, options, workers=workers, progress=not quiet)
+    failed = [r for r in results if not r.ok]
+    for r in failed:
+        typer.echo(f"失败：{r.error}", err=True)
+    ok = len(results) - len(failed)
+    typer.echo(f"已生成 {ok} 份报告，失败 {len(failed)} 份；索引：{Path(out) / 'index.html'}")
+    if district:
+        try:
+            from govkit.district import render_district
+        except ImportError:
+            raise GovkitError("全区汇总（govkit.district）尚未实现") from None
+        typer.echo(f"全区汇总：{render_district(files, Path(out))}")
+    if failed:
+        raise typer.Exit(1)

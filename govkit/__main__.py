@@ -1,0 +1,5 @@
+"""``python -m govkit`` runs the command line."""
+
+from govkit.cli import main
+
+main()

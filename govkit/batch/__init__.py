@@ -1,0 +1,5 @@
+"""Batch publishing: every agency's report, an index, and a manifest."""
+
+from govkit.batch.runner import Options, Result, render_all, render_one
+
+__all__ = ["Options", "Result", "render_all", "render_one"]

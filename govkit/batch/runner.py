@@ -1,0 +1,260 @@
+"""One finished report per agency: execute the report notebook, export it, write data and findings.
+
+:func:`render_one` is a picklable top-level function that does one agency completely and never
+raises for a user problem; :func:`render_all` maps it over a ``concurrent.futures`` executor
+(processes by default: papermill is not thread-safe), then prints PDFs and writes the index.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import govkit
+from govkit.datafile import atomic_write
+from govkit.errors import GovkitError
+from govkit.paths import safe_name
+
+DEFAULT_TIMEOUT = 600
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to render a batch; picklable, so it travels to worker processes."""
+
+    mode: str = "publish"
+    timeout: int = DEFAULT_TIMEOUT
+    notebook: str | None = None
+    kernel_name: str = "python3"
+    pdf: bool = False
+    batch_id: str = field(default_factory=lambda: secrets.token_hex(6))
+
+
+@dataclass
+class Result:
+    """What happened to one data file; paths are relative to the output folder."""
+
+    data_file: str
+    status: str = "ok"  # ok | failed
+    stage: str = ""  # load | duplicate | execute | timeout | export | pdf | crash
+    error: str = ""
+    agency: str = ""
+    year: int | None = None
+    title: str = ""
+    errors: int = 0
+    warnings: int = 0
+    html: str | None = None
+    notebook: str | None = None
+    json: str | None = None
+    pdf: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def check_status(self) -> str:
+        if not self.ok:
+            return "failed"
+        return "errors" if self.errors else "warnings" if self.warnings else "clean"
+
+    def as_dict(self) -> dict:
+        record = asdict(self)
+        record["check_status"] = self.check_status
+        return record
+
+
+def default_notebook() -> Path:
+    """The report notebook: ``notebooks/report.ipynb`` beside the govkit package (the repository)."""
+    return Path(govkit.__file__).resolve().parents[1] / "notebooks" / "report.ipynb"
+
+
+def notebook_path(options: Options) -> Path:
+    path = Path(options.notebook) if options.notebook else default_notebook()
+    if not path.is_file():
+        raise GovkitError(f"找不到报告笔记本 {path}；请用 --notebook 指定 report.ipynb 的位置")
+    return path
+
+
+def output_stem(out: Path, agency: str, year: int) -> Path:
+    """``out/<year>/<safe agency name>``, to which .html/.ipynb/.json/.pdf are appended."""
+    return Path(out) / str(year) / safe_name(agency)
+
+
+def render_one(data_file: str | os.PathLike[str], out: str | os.PathLike[str], options: Options) -> Result:
+    """Render one agency's report completely; every failure is returned, not raised."""
+    from govkit.render import jsonio
+    from govkit.render.inputs import load_for_render
+
+    data_file, out = Path(data_file), Path(out)
+    result = Result(data_file=str(data_file))
+    try:
+        report, _previous, findings = load_for_render(data_file)
+    except GovkitError as exc:
+        return _fail(result, "load", str(exc))
+    meta = report.meta
+    result.agency, result.year, result.title = meta.agency, meta.year, report.title
+    result.errors = sum(f.severity == "error" for f in findings)
+    result.warnings = sum(f.severity == "warning" for f in findings)
+    stem = output_stem(out, meta.agency, meta.year)
+    owner = _claim(stem, data_file, options.batch_id)
+    if owner is not None:
+        return _fail(result, "duplicate", f"{data_file}：与 {owner} 是同一机关同一年度（{meta.agency} {meta.year}年），输出会互相覆盖，未生成")
+    html_path, nb_path, json_path = (stem.with_suffix(s) for s in (".html", ".ipynb", ".json"))
+    result.json = _rel(json_path, out)
+    data = {"report": jsonio.report_to_dict(report), "findings": jsonio.findings_to_records(findings)}
+    try:
+        nb = _execute(notebook_path(options), data_file, nb_path, options)
+        result.notebook = _rel(nb_path, out)
+        from govkit.render.export import export_html
+
+        atomic_write(html_path, export_html(nb, report.title))
+        result.html = _rel(html_path, out)
+    except _ExecutionFailed as exc:
+        result.notebook = _rel(nb_path, out) if nb_path.exists() else None
+        html_path.unlink(missing_ok=True)
+        _fail(result, exc.stage, f"{data_file}：{exc}")
+    except GovkitError as exc:
+        html_path.unlink(missing_ok=True)
+        _fail(result, "execute", str(exc))
+    except Exception as exc:  # noqa: BLE001 - an export failure must not stop the batch
+        html_path.unlink(missing_ok=True)
+        _fail(result, "export", f"{data_file}：导出 HTML 失败（{type(exc).__name__}: {exc}）")
+    data["status"] = {"status": result.status, "stage": result.stage, "error": result.error,
+                      "errors": result.errors, "warnings": result.warnings}
+    atomic_write(json_path, jsonio.dumps(data))
+    return result
+
+
+class _ExecutionFailed(Exception):
+    def __init__(self, message: str, stage: str = "execute"):
+        super().__init__(message)
+        self.stage = stage
+
+
+def _execute(notebook: Path, data_file: Path, nb_path: Path, options: Options):  # noqa: ANN202 - NotebookNode
+    """Run the notebook with papermill; keep the (possibly partial) executed notebook atomically."""
+    import nbformat
+    import papermill
+
+    nb_path.parent.mkdir(parents=True, exist_ok=True)
+    running = nb_path.with_name(f".{nb_path.stem}.{options.batch_id}.running.ipynb")
+    params = {"data_file": str(data_file.resolve()), "mode": options.mode}
+    try:
+        nb = papermill.execute_notebook(
+            str(notebook), str(running), parameters=params, kernel_name=options.kernel_name,
+            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+            execution_timeout=options.timeout, start_timeout=min(60, options.timeout),
+        )
+    except Exception as exc:  # noqa: BLE001 - papermill and nbclient raise many kinds
+        _keep(running, nb_path)
+        raise _ExecutionFailed(*_explain(exc, options.timeout)) from None
+    finally:
+        running.unlink(missing_ok=True)
+    atomic_write(nb_path, nbformat.writes(nb))
+    return nb
+
+
+def _keep(running: Path, nb_path: Path) -> None:
+    if running.exists():
+        atomic_write(nb_path, running.read_bytes())
+
+
+def _explain(exc: Exception, timeout: int) -> tuple[str, str]:
+    name = type(exc).__name__
+    if "Timeout" in name or isinstance(exc, TimeoutError):
+        return f"执行报告笔记本超时（超过 {timeout} 秒）", "timeout"
+    ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
+    if ename:
+        return f"执行报告笔记本失败：{ename}: {evalue}", "execute"
+    return f"执行报告笔记本失败：{name}: {exc}", "execute"
+
+
+def _claim(stem: Path, data_file: Path, batch_id: str) -> str | None:
+    """Reserve an output name for this batch; return the other data file if it is taken."""
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    claim = stem.with_name(f".{stem.name}.{batch_id}.claim")
+    try:
+        fd = os.open(claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return claim.read_text(encoding="utf-8") or "另一个数据文件"
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(str(data_file))
+    return None
+
+
+def _release_claims(out: Path, batch_id: str) -> None:
+    for claim in out.glob(f"*/.*.{batch_id}.claim"):
+        claim.unlink(missing_ok=True)
+
+
+def _fail(result: Result, stage: str, message: str) -> Result:
+    result.status, result.stage, result.error = "failed", stage, message
+    return result
+
+
+def _rel(path: Path, out: Path) -> str:
+    return path.relative_to(out).as_posix()
+
+
+def _warm() -> None:
+    # Imported once in the parent so that forked workers start warm (papermill's stack takes ~1.5 s).
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
+
+
+def render_all(files: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], options: Options,
+               executor: Executor | None = None, workers: int | None = None, progress: bool = True) -> list[Result]:
+    """Render every data file into ``out``, then PDFs (if asked), ``index.html`` and ``manifest.json``.
+
+    Args:
+        files: data files (see :func:`govkit.datafile.discover`).
+        out: the output folder.
+        options: rendering options.
+        executor: any ``concurrent.futures`` executor; by default a process pool of ``workers``.
+        workers: processes of the default pool (default: ``os.cpu_count()``).
+        progress: show a tqdm progress bar.
+
+    Returns:
+        One result per file, sorted by year and agency.
+    """
+    from tqdm import tqdm
+
+    from govkit.batch.index import write_index
+    from govkit.batch.manifest import write_manifest
+
+    files = [Path(f) for f in files]
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    notebook_path(options)  # fail early, once, if the notebook is missing
+    own = executor is None
+    if own and files:
+        _warm()
+        executor = ProcessPoolExecutor(max_workers=max(1, min(workers or os.cpu_count() or 1, len(files))))
+    results: list[Result] = []
+    try:
+        futures: dict[Future, Path] = {executor.submit(render_one, f, out, options): f for f in files} if files else {}
+        with tqdm(total=len(futures), desc="生成报告", unit="份", disable=not progress) as bar:
+            for future in as_completed(futures):
+                try:
+                    results.append(future.result())
+                except Exception as exc:  # noqa: BLE001 - a crashed worker fails one agency only
+                    results.append(_fail(Result(data_file=str(futures[future])), "crash",
+                                         f"{futures[future]}：工作进程异常退出（{type(exc).__name__}: {exc}）"))
+                bar.update(1)
+    finally:
+        if own and executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+        _release_claims(out, options.batch_id)
+    results.sort(key=lambda r: (r.year or 0, r.agency, r.data_file))
+    if options.pdf:
+        from govkit.render.pdf import print_results
+
+        print_results(results, out)
+    write_manifest(results, out, options)
+    write_index(results, out, options)
+    return results

@@ -1,0 +1,59 @@
+"""The status matrix: agencies × rules, with the number of errors and warnings in each cell.
+
+The findings come from :func:`govkit.checks.run_checks` with last year's report of the same
+agency when its file was given, exactly as ``govkit check`` runs them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import pandas as pd
+
+from govkit.checks import Finding, Rule, registry, run_checks
+from govkit.district.data import District
+
+
+@dataclass
+class StatusMatrix:
+    """Counts of findings per agency and rule.
+
+    Attributes:
+        agencies: the agencies of the year on view, in display order.
+        rules: every registered rule, in registry order.
+        counts: ``{(agency, rule id, severity): n}`` for non-zero counts.
+        findings: every finding, in agency order.
+    """
+
+    agencies: list[str]
+    rules: list[Rule]
+    counts: dict[tuple[str, str, str], int]
+    findings: list[Finding]
+
+    def count(self, agency: str, rule: str, severity: str) -> int:
+        return self.counts.get((agency, rule, severity), 0)
+
+    def totals(self, agency: str) -> tuple[int, int]:
+        """(errors, warnings) of one agency over all rules."""
+        return (sum(n for (a, _, s), n in self.counts.items() if a == agency and s == "error"),
+                sum(n for (a, _, s), n in self.counts.items() if a == agency and s == "warning"))
+
+    def frame(self) -> pd.DataFrame:
+        """Long form: agency, rule, errors, warnings (one row per agency and rule)."""
+        records = [
+            (a, r.id, self.count(a, r.id, "error"), self.count(a, r.id, "warning"))
+            for a in self.agencies for r in self.rules
+        ]
+        return pd.DataFrame.from_records(records, columns=["agency", "rule", "errors", "warnings"])
+
+
+def status_matrix(district: District) -> StatusMatrix:
+    """Run every check on every report of the year on view."""
+    findings: list[Finding] = []
+    agencies: list[str] = []
+    for report in district.current:
+        agencies.append(report.meta.agency)
+        findings.extend(run_checks(report, district.previous_of(report)))
+    counts = Counter((f.agency, f.rule, f.severity) for f in findings)
+    return StatusMatrix(agencies=agencies, rules=list(registry), counts=dict(counts), findings=findings)

@@ -1,0 +1,61 @@
+"""Importing published reports: web pages, text copied from them, Word and Excel files.
+
+``import_file(path)`` reads one file and gives the :class:`~govkit.model.Report` it holds together
+with the import findings: every missing table, row or cell, every unreadable cell, every label that
+matches nothing in the official format. A file that holds no recognisable report raises
+:class:`~govkit.errors.ImportFailed` with a one-line Chinese message.
+
+Readers (:mod:`.readers`) turn each kind of input into a neutral :class:`.document.Document`; one
+mapper (:mod:`.mapper`) matches that to the official format by label and logical order.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from govkit.checks.base import Finding
+from govkit.errors import ImportFailed
+from govkit.importers.document import Document
+from govkit.importers.mapper import INCOMPLETE_RULES, map_document
+from govkit.importers.readers import read
+from govkit.model import Report
+
+__all__ = ["INCOMPLETE_RULES", "Document", "ImportResult", "import_bytes", "import_file"]
+
+
+@dataclass
+class ImportResult:
+    """A report read from a published document, with what the document lacked."""
+
+    report: Report
+    findings: list[Finding] = field(default_factory=list)
+    kind: str = ""
+
+    @property
+    def incomplete(self) -> list[Finding]:
+        """The findings about missing or unreadable parts (those ``--strict`` refuses)."""
+        return [f for f in self.findings if f.rule in INCOMPLETE_RULES]
+
+
+def import_bytes(data: bytes, name: str = "<输入>") -> ImportResult:
+    """Import a report from the bytes of a file; ``name`` is only used in messages."""
+    doc = read(data, name)
+    report, findings = map_document(doc, name)
+    stamped = [replace(f, agency=report.meta.agency, year=report.meta.year) for f in findings]
+    return ImportResult(report=report, findings=stamped, kind=doc.kind)
+
+
+def import_file(path: str | os.PathLike[str]) -> ImportResult:
+    """Import the report in a file (text, HTML, .docx or .xlsx, recognised by content)."""
+    path = Path(path)
+    try:
+        if path.is_dir():
+            raise ImportFailed(f"{path}：这是一个文件夹，不是报告文件")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ImportFailed(f"{path}：文件不存在") from None
+    except OSError as exc:
+        raise ImportFailed(f"{path}：无法读取文件（{exc.strerror}）") from None
+    return import_bytes(data, str(path))

@@ -1,0 +1,566 @@
+"""Map a neutral document onto the official format: metadata, the six sections, and every cell.
+
+Tables are read as a stream of cells in logical order. A row label starts a row; the values that
+follow it fill the row's value columns in order, up to the next label or the end of the source
+row. Table 四 has no row label: its values follow its headers. Whatever is missing, blank or
+unreadable becomes ``None`` and a finding with its place; nothing is guessed silently.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from govkit.checks.base import Finding
+from govkit.errors import ImportFailed
+from govkit.formats import ColPath, Format, RowPath, load_format, version_for_year
+from govkit.importers.cells import (
+    clean_line,
+    is_number,
+    is_slot,
+    normalize,
+    parse_value,
+    strip_numbering,
+    strip_paren_tail,
+)
+from govkit.importers.document import Document, Paragraph, Table
+from govkit.importers.labels import Label, LabelIndex, index_for
+from govkit.importers.meta import find_published, find_title, guess_level, is_date_line, split_agency
+from govkit.importers.sections import heading_of, is_attachment_marker, is_chrome, is_prose
+from govkit.model import LEVELS, PREAMBLE, SECTION_IDS, Meta, Report, has_control_chars
+
+SECTION_TABLE = {"二": "二", "三": "三", "四": "四"}
+SECTION_NAMES = {"一": "一、总体情况", "二": "二、主动公开政府信息情况", "三": "三、收到和处理政府信息公开申请情况",
+                 "四": "四、政府信息公开行政复议、行政诉讼情况", "五": "五、存在的主要问题及改进情况", "六": "六、其他需要报告的事项"}
+# Findings about parts of the report that are missing or could not be read: --strict refuses them.
+INCOMPLETE_RULES = frozenset({
+    "import-missing-table", "import-missing-row", "import-missing-cell", "import-unreadable-cell",
+    "import-unknown-label", "import-missing-section", "import-missing-meta", "import-extra-cells", "import-stray-value",
+})
+_MAX_JOIN = 5
+_MAX_LABEL = 40
+
+
+@dataclass(frozen=True)
+class _Tok:
+    text: str
+    cell: bool = False  # an empty cell of a real table row is a blank value, an empty text line is not
+    row_end: bool = False
+    section: str | None = None
+
+
+_ROW_END = _Tok("", row_end=True)
+
+
+@dataclass
+class _Target:
+    table: str
+    row: RowPath
+    sub: str | None = None
+    unknown: str | None = None
+    slots: list[_Tok] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+
+
+def map_document(doc: Document, name: str) -> tuple[Report, list[Finding]]:
+    """The report a document holds and the import findings; :class:`ImportFailed` if it holds none."""
+    return _Mapper(doc, name).run()
+
+
+class _Mapper:
+    def __init__(self, doc: Document, name: str):
+        self.doc = doc
+        self.name = name
+        self.findings: list[Finding] = []
+
+    def note(self, rule: str, message: str, table: str = "", row: RowPath = (), column: ColPath = (),
+             section: str = "", actual: str = "") -> None:
+        self.findings.append(Finding(rule=rule, severity="warning", message=message, table=table, row=row,
+                                     column=column, section=section, actual=actual))
+
+    # -- the whole document -------------------------------------------------------------------
+
+    def run(self) -> tuple[Report, list[Finding]]:
+        paragraphs = [clean_line(b.text) for b in self.doc.blocks if isinstance(b, Paragraph)]
+        fmt = self.detect_format()
+        title = find_title(paragraphs)
+        headings = self.headings(paragraphs, fmt, title[0] if title else -1)
+        tokens = self.tokens(fmt, headings)
+        table_found = any(not t.row_end and t.section is None and index_for(fmt.version).lookup(t.text) for t in tokens)
+        if title is None and not headings and not table_found and not self.doc.hints.get("agency"):
+            raise ImportFailed(f"{self.name}：未识别出政府信息公开工作年度报告（没有找到标题、章节标题或统计表）")
+        meta = self.meta(paragraphs, title, headings, fmt)
+        hinted = self.doc.hints.get("format")
+        if hinted in ("2019", "2021"):
+            fmt = load_format(hinted)
+        report = Report.blank(meta, fmt, fill=None)
+        report.sections = self.prose(paragraphs, title, headings, meta, fmt) if self.doc.sections is None else (
+            self.stated_sections())
+        _Tables(self, fmt, report).fill(tokens)
+        if fmt.version != version_for_year(meta.year):
+            self.note("import-old-format", f"报告使用 {fmt.version} 版格式，而 {meta.year} 年度报告应使用 "
+                      f"{version_for_year(meta.year)} 版格式；已按原样导入（数据文件写明 format: '{fmt.version}'）")
+        return report, self.findings
+
+    def detect_format(self) -> Format:
+        """2019 or 2021, by the labels only one of them has (本年新制作数量 vs 本年制发件数 …)."""
+        old, new = index_for("2019"), index_for("2021")
+        score: Counter[str] = Counter()
+        for text in self.all_texts():
+            in_old, in_new = old.lookup(text) is not None, new.lookup(text) is not None
+            if in_old != in_new:
+                score["2019" if in_old else "2021"] += 1
+        if score["2019"] != score["2021"]:
+            return load_format("2019" if score["2019"] > score["2021"] else "2021")
+        year = _int(self.doc.hints.get("year")) or (find_title([clean_line(t) for t in self.doc.paragraphs()]) or (0, None, None))[2]
+        return load_format(version_for_year(year or 2021))
+
+    def all_texts(self) -> list[str]:
+        out: list[str] = []
+        for block in self.doc.blocks:
+            if isinstance(block, Paragraph):
+                out.extend(_split_line(block.text)[0] or [block.text])
+            else:
+                out.extend(cell for row in block.rows for cell in row)
+        return out
+
+    def headings(self, paragraphs: list[str], fmt: Format, after: int) -> dict[int, str]:
+        """Paragraph index → section id, in order (a heading must come after the previous one)."""
+        found: dict[int, str] = {}
+        last = -1
+        for i, line in enumerate(paragraphs):
+            if i <= after:
+                continue
+            sid = heading_of(line, fmt)
+            if sid is not None and SECTION_IDS.index(sid) > last:
+                found[i] = sid
+                last = SECTION_IDS.index(sid)
+        return found
+
+    def tokens(self, fmt: Format, headings: dict[int, str]) -> list[_Tok]:
+        index = index_for(fmt.version)
+        out: list[_Tok] = []
+        p = -1
+        for block in self.doc.blocks:
+            if isinstance(block, Paragraph):
+                p += 1
+                if p in headings:
+                    out.append(_Tok("", section=headings[p]))
+                    continue
+                cells, is_row = _split_line(block.text)
+                if is_row:
+                    out.extend(_Tok(c, cell=True) for c in cells)
+                    out.append(_ROW_END)
+                else:
+                    out.extend(_Tok(c) for c in cells)
+            elif isinstance(block, Table):
+                for row in block.rows:
+                    cells = [clean_line(c) for c in row]
+                    layout_only = not any(is_slot(c) for c in cells) and not any(
+                        (lab := index.lookup(c)) is not None and lab.kind == "row" for c in cells)
+                    if layout_only:
+                        cells = [c for c in cells if c]
+                    out.extend(_Tok(c, cell=True) for c in cells)
+                    out.append(_ROW_END)
+        return out
+
+    # -- metadata -------------------------------------------------------------------------------
+
+    def meta(self, paragraphs: list[str], title: tuple[int, str | None, int | None] | None,
+             headings: dict[int, str], fmt: Format) -> Meta:
+        hints = self.doc.hints
+        agency = hints.get("agency") or (title[1] if title else None)
+        year = _int(hints.get("year")) or (title[2] if title else None)
+        if (agency is None or year is None) and hints.get("page_title"):
+            page = find_title([hints["page_title"]])
+            if page:
+                agency, year = agency or page[1], year or page[2]
+        if year is None:
+            years = Counter(int(y) for line in paragraphs[:60] for y in re.findall(r"((?:19|20)\d{2})年", line))
+            if not years:
+                raise ImportFailed(f"{self.name}：找不到报告年度（标题中应有“XXXX年政府信息公开工作年度报告”）")
+            year = years.most_common(1)[0][0]
+            self.note("import-missing-meta", f"标题中没有年度，按正文中最常出现的年份 {year} 年导入，请核对")
+        if not 2008 <= year <= 2100:
+            raise ImportFailed(f"{self.name}：报告年度 {year} 不在 2008–2100 之间")
+        if not agency:
+            agency = re.sub(r"[\s.]+", "", self.name.rsplit("/", 1)[-1].rsplit(".", 1)[0])[:60] or "未知机关"
+            self.note("import-missing-meta", f"标题中没有机关名称，暂以文件名「{agency}」作为机关名称，请改正")
+        agency = _meta_text(agency)
+        level = hints.get("level") if hints.get("level") in LEVELS else guess_level(agency)
+        short, district = split_agency(agency, level)
+        if "short_name" in hints or "district" in hints:
+            short, district = hints.get("short_name") or None, hints.get("district") or None
+        published = _date(hints.get("published")) if "published" in hints else find_published(
+            [*paragraphs, *self.row_texts()], max(headings, default=len(paragraphs)))
+        return Meta(agency=agency, year=year, level=level, short_name=_meta_text(short) if short else None,
+                    district=_meta_text(district) if district else None, published=published)
+
+    def row_texts(self) -> list[str]:
+        return [" ".join(row) for b in self.doc.blocks if isinstance(b, Table) for row in b.rows]
+
+    # -- prose ------------------------------------------------------------------------------------
+
+    def prose(self, paragraphs: list[str], title: tuple | None, headings: dict[int, str],
+              meta: Meta, fmt: Format) -> dict[str, str]:
+        index = index_for(fmt.version)
+        sections = {sid: "" for sid in SECTION_IDS}
+        starts = sorted(headings)
+        begin = title[0] + 1 if title else 0
+        first = starts[0] if starts else len(paragraphs)
+        preamble = [line for line in paragraphs[begin:first] if self.preamble_line(line, meta, index)]
+        if preamble:
+            sections[PREAMBLE] = "\n".join(preamble)
+        for n, start in enumerate(starts):
+            sid = headings[start]
+            end = starts[n + 1] if n + 1 < len(starts) else len(paragraphs)
+            lines = paragraphs[start + 1:end]
+            if n + 1 == len(starts):
+                lines = _until_footer(lines, meta)
+            keep = [line for line in lines if line and not is_chrome(line) and not is_attachment_marker(line)]
+            if sid in SECTION_TABLE:
+                keep = [line for line in keep if is_prose(line) and index.lookup(line) is None and not _split_line(line)[1]]
+            sections[sid] = "\n".join(keep)
+        for sid in SECTION_IDS:
+            if sid not in headings.values():
+                self.note("import-missing-section", f"没有找到第{sid}部分「{SECTION_NAMES[sid]}」", section=sid)
+        return sections
+
+    def stated_sections(self) -> dict[str, str]:
+        stated = self.doc.sections or {}
+        for sid in SECTION_IDS:
+            if sid not in stated:
+                self.note("import-missing-section", f"没有找到第{sid}部分「{SECTION_NAMES[sid]}」", section=sid)
+        sections = {sid: stated.get(sid, "") for sid in SECTION_IDS}
+        if stated.get(PREAMBLE):
+            sections[PREAMBLE] = stated[PREAMBLE]
+        return sections
+
+    def preamble_line(self, line: str, meta: Meta, index: LabelIndex) -> bool:
+        if not line or len(line) < 8 or is_chrome(line) or is_attachment_marker(line) or is_date_line(line):
+            return False
+        if normalize(line) in (normalize(meta.agency), normalize(meta.title)) or index.lookup(line) is not None:
+            return False
+        return bool(re.search(r"[，。,；]", line))
+
+
+class _Tables:
+    """The table part of the mapping: a small state machine over the cell stream."""
+
+    def __init__(self, mapper: _Mapper, fmt: Format, report: Report):
+        self.m = mapper
+        self.fmt = fmt
+        self.report = report
+        self.index = index_for(fmt.version)
+        self.context: str | None = None
+        self.current: _Target | None = None
+        self.parent: RowPath | None = None  # a table-二 row that may be split into local sub-rows
+        self.rows: dict[tuple[str, RowPath], list[_Tok]] = {}
+        self.subrows: dict[RowPath, dict[str, list[_Tok]]] = {}
+        self.labelled: set[tuple[str, RowPath]] = set()
+        self.t4: list[_Tok] = []
+        self.t4_seen = False
+
+    def width(self, table: str, row: RowPath) -> int:
+        return len(self.fmt.table(table).part_of(row).leaf_columns())
+
+    def fill(self, tokens: list[_Tok]) -> None:
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            i += 1
+            if tok.row_end:
+                self.close()
+            elif tok.section is not None:
+                self.close()
+                self.parent = None
+                self.context = SECTION_TABLE.get(tok.section)
+                self.t4_seen = self.t4_seen or self.context == "四"
+            elif is_slot(tok.text) or (tok.cell and not tok.text):
+                self.value(tok)
+            else:
+                label, used = self.match(tokens, i - 1)
+                i += used
+                if label is not None:
+                    self.label(label)
+                    if self.current is not None and tok.cell:
+                        i = self.skip_padding(tokens, i)
+                elif tok.cell and self.in_value_position(tokens, i - 1):
+                    self.value(tok)  # e.g. 不详 where a number should be: an unreadable cell, not a new row
+                else:
+                    self.unknown(tok.text)
+        self.close()
+        self.finish()
+
+    def skip_padding(self, tokens: list[_Tok], at: int) -> int:
+        """Past the empty label-column cells between a row label and its values (an unmerged grid)."""
+        cur = self.current
+        assert cur is not None
+        rest = 0
+        for tok in tokens[at:]:
+            if tok.row_end or tok.section is not None:
+                break
+            rest += 1
+        surplus = rest - self.width(cur.table, cur.row)
+        while surplus > 0 and at < len(tokens) and tokens[at].cell and not tokens[at].text and not tokens[at].row_end:
+            at += 1
+            surplus -= 1
+        return at
+
+    def in_value_position(self, tokens: list[_Tok], at: int) -> bool:
+        """Whether a text cell stands where the current row's values are (rather than being a new label)."""
+        cur = self.current
+        if cur is None or cur.unknown is not None:
+            return False
+        left = self.width(cur.table, cur.row) - len(cur.slots)
+        rest = 0
+        for tok in tokens[at:]:
+            if tok.row_end or tok.section is not None:
+                break
+            rest += 1
+        return 0 < rest <= left
+
+    def match(self, tokens: list[_Tok], at: int) -> tuple[Label | None, int]:
+        """The label at ``at``, joining a label split over lines (结/果/维/持, （三）不予/公开)."""
+        label = self.index.lookup(tokens[at].text)
+        if label is not None:
+            return label, 0
+        text = tokens[at].text
+        for k in range(1, _MAX_JOIN + 1):
+            if at + k >= len(tokens):
+                break
+            nxt = tokens[at + k]
+            if nxt.row_end or nxt.section is not None or is_slot(nxt.text) or not nxt.text:
+                break
+            text += nxt.text
+            label = self.index.lookup(text)
+            if label is not None:
+                return label, k
+        return None, 0
+
+    def value(self, tok: _Tok) -> None:
+        cur = self.current
+        if cur is not None and cur.unknown is None:
+            if len(cur.slots) < self.width(cur.table, cur.row):
+                cur.slots.append(tok)
+            elif tok.text:
+                cur.extra.append(tok.text)
+        elif cur is not None:
+            cur.slots.append(tok)
+        elif self.context == "四":
+            self.t4.append(tok)
+        elif self.context and tok.text:
+            self.m.note("import-stray-value", f"表{self.context}中的数值「{tok.text}」不属于任何一行，未导入",
+                        table=self.context, actual=tok.text)
+
+    def label(self, label: Label) -> None:
+        self.close()
+        if label.table:
+            self.context = label.table
+            self.t4_seen = self.t4_seen or label.table == "四"
+        if label.kind == "row" and label.table:
+            key = (label.table, label.row)
+            self.parent = label.row if self.fmt.table(label.table).local_subrows else None
+            if key in self.rows and any(t.text for t in self.rows[key]) or label.row in self.subrows:
+                self.m.note("import-extra-cells", f"行「{label.text}」重复出现，只导入第一次出现的数值",
+                            table=label.table, row=label.row)
+                self.current = _Target(label.table, label.row, unknown=label.text)
+                return
+            self.current = _Target(label.table, label.row)
+        elif label.kind in ("group", "caption"):
+            self.parent = None
+
+    def unknown(self, text: str) -> None:
+        key = normalize(text)
+        self.close()
+        if self.context is None or not key or len(key) > _MAX_LABEL or is_prose(text):
+            return
+        if self.context == "四":
+            return  # e.g. a 件数 label cell in front of table 四's one row of values
+        parent = self.parent
+        if self.context == "二" and parent is not None and not any(t.text for t in self.rows.get(("二", parent), [])):
+            name = clean_line(text)
+            if not has_control_chars(name):
+                self.current = _Target("二", parent, sub=name)
+                return
+        guess = self.fuzzy(key)
+        if guess is not None:
+            self.current = _Target(self.context, guess.row)
+            self.m.note("import-label-variant", f"「{clean_line(text)}」按「{guess.text}」导入，请核对",
+                        table=self.context, row=guess.row, actual=clean_line(text))
+            return
+        self.current = _Target(self.context, (), unknown=clean_line(text))
+
+    def fuzzy(self, key: str) -> Label | None:
+        """An official row the text is a close variant of (e.g. 规范性文件 for 行政规范性文件)."""
+        core = strip_paren_tail(strip_numbering(key))
+        if len(core) < 4:
+            return None
+        best: tuple[float, Label] | None = None
+        for label in self.index.value_rows.values():
+            if label.table != self.context or (label.table, label.row) in self.rows:
+                continue
+            other = strip_paren_tail(strip_numbering(normalize(label.text)))
+            ratio = difflib.SequenceMatcher(None, core, other).ratio()
+            if (core in other or other in core) and min(len(core), len(other)) / max(len(core), len(other)) >= 0.6:
+                ratio = max(ratio, 0.85)
+            if ratio >= 0.8 and (best is None or ratio > best[0]):
+                best = (ratio, label)
+        return best[1] if best else None
+
+    def close(self) -> None:
+        cur, self.current = self.current, None
+        if cur is None:
+            return
+        if cur.unknown is not None:
+            numbers = [t.text for t in cur.slots if t.text]
+            if numbers and cur.row == ():
+                self.m.note("import-unknown-label", f"表{cur.table}中有无法对应官方格式的行「{cur.unknown}」"
+                            f"（数值 {' '.join(numbers[:8])}），未导入", table=cur.table, actual=cur.unknown)
+            return
+        if cur.extra:
+            self.m.note("import-extra-cells", f"行「{cur.sub or cur.row[-1]}」的数值多于栏目数，多出的「{' '.join(cur.extra[:8])}」未导入",
+                        table=cur.table, row=(*cur.row, cur.sub) if cur.sub else cur.row)
+        if cur.sub is not None:
+            names = self.subrows.setdefault(cur.row, {})
+            if cur.sub in names:
+                self.m.note("import-extra-cells", f"子项「{cur.sub}」重复出现，只导入第一次出现的数值",
+                            table=cur.table, row=(*cur.row, cur.sub))
+            else:
+                names[cur.sub] = cur.slots
+            return
+        key = (cur.table, cur.row)
+        self.labelled.add(key)
+        if cur.slots and key not in self.rows:
+            self.rows[key] = cur.slots
+
+    # -- writing the cells ----------------------------------------------------------------------
+
+    def finish(self) -> None:
+        for table in self.fmt.tables.values():
+            if table.id == "四":
+                self.finish_t4()
+                continue
+            present = any(k[0] == table.id for k in (*self.rows, *self.labelled)) or (
+                table.local_subrows and self.subrows)
+            if not present:
+                self.m.note("import-missing-table", f"没有找到表{table.id}「{table.title}」，全部单元格留空", table=table.id)
+                continue
+            for part in table.parts:
+                for row, _ in part.leaf_rows():
+                    self.finish_row(table.id, part, row)
+
+    def finish_row(self, table: str, part, row: RowPath) -> None:
+        names = self.subrows.get(row) if self.fmt.table(table).local_subrows else None
+        if names:
+            self.report.split_row(table, row, list(names))
+            for name, slots in names.items():
+                self.put(table, part, (*row, name), slots)
+            return
+        slots = self.rows.get((table, row))
+        if slots is None:
+            if (table, row) in self.labelled:
+                self.m.note("import-missing-cell", f"行「{row[-1]}」没有数值", table=table, row=row)
+            else:
+                self.m.note("import-missing-row", f"表{table}缺少行「{' / '.join(row)}」", table=table, row=row)
+            return
+        self.put(table, part, row, slots)
+
+    def put(self, table: str, part, row: RowPath, slots: list[_Tok]) -> None:
+        columns = part.leaf_columns()
+        for col, _ in columns:
+            self.report.cells[table][(row, col)] = None  # split_row fills new sub-rows with 0
+        for n, (col, spec) in enumerate(columns):
+            if n >= len(slots):
+                missing = ["/".join(c[-2:]) if table == "四" else c[-1] for c, _ in columns[n:]]
+                where = f"行「{row[-1]}」" if row else f"表{table}"
+                self.m.note("import-missing-cell", f"{where}缺少{len(missing)}个数值（{'、'.join(missing)}）",
+                            table=table, row=row, column=col)
+                return
+            parsed = parse_value(slots[n].text, spec)
+            self.report.cells[table][(row, col)] = parsed.value
+            if parsed.problem:
+                self.m.note("import-unreadable-cell", parsed.problem, table=table, row=row, column=col,
+                            actual=clean_line(slots[n].text))
+            if parsed.note:
+                self.m.note("import-unit-converted", parsed.note, table=table, row=row, column=col,
+                            actual=clean_line(slots[n].text))
+
+    def finish_t4(self) -> None:
+        part = self.fmt.table("四").parts[0]
+        row = part.leaf_rows()[0][0]
+        if not self.t4:
+            self.m.note("import-missing-table", "没有找到表四「政府信息公开行政复议、行政诉讼情况」的数值，全部单元格留空", table="四")
+            return
+        width = len(part.leaf_columns())
+        if len(self.t4) > width:
+            extra = [t.text for t in self.t4[width:] if t.text]
+            if extra:
+                self.m.note("import-extra-cells", f"表四的数值多于 {width} 个，多出的「{' '.join(extra[:8])}」未导入", table="四")
+        self.put("四", part, row, self.t4[:width])
+
+
+def _split_line(line: str) -> tuple[list[str], bool]:
+    """A text line as cells, and whether it is a flattened table row (| or tabs, or label + numbers)."""
+    text = clean_line(line)
+    if not text:
+        return [], False
+    if "|" in text or "｜" in text:
+        parts = [clean_line(p) for p in re.split(r"[|｜]", text)]
+        if parts and not parts[0] and text[0] in "|｜":
+            parts = parts[1:]
+        if parts and not parts[-1] and text[-1] in "|｜":
+            parts = parts[:-1]
+        if len(parts) >= 2:
+            return parts, True
+    if "\t" in text:
+        parts = [clean_line(p) for p in text.split("\t")]
+        while parts and not parts[0]:
+            parts.pop(0)
+        if sum(1 for p in parts if p) >= 2:
+            return parts, True
+        return [p for p in parts if p], False
+    words = text.split()
+    if len(words) >= 2:
+        k = len(words)
+        while k > 0 and is_slot(words[k - 1]):
+            k -= 1
+        values = words[k:]
+        label = "".join(words[:k])
+        if values and any(is_number(v) for v in values) and len(label) <= _MAX_LABEL and not is_prose(label):
+            return ([label] if label else []) + values, True
+    return [text], False
+
+
+def _until_footer(lines: list[str], meta: Meta) -> list[str]:
+    """The last section's lines up to the page footer, without the closing signature and date."""
+    out: list[str] = []
+    for line in lines:
+        if is_chrome(line) and not is_prose(line):
+            break
+        out.append(line)
+    names = {normalize(meta.agency), normalize(meta.agency + "人民政府")}
+    while out and (not out[-1] or is_date_line(out[-1]) or normalize(out[-1]) in names):
+        out.pop()
+    return out
+
+
+def _meta_text(text: str) -> str:
+    return re.sub(r"[\x00-\x1f\x7f]", "", text).strip()[:200]
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int(str(text).strip()) if text not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(str(text).strip()[:10]) if text else None
+    except ValueError:
+        return None

@@ -1,0 +1,247 @@
+"""Readers: bytes of a published report → :class:`Document`. One per input kind, chosen by content.
+
+Text may be UTF-8, UTF-16 or GBK/GB18030. HTML tables, Word tables and Excel sheets are taken row by
+row, each row's cells in order, a merged cell once.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from govkit.errors import ImportFailed
+from govkit.importers.document import Document, Paragraph, Table
+
+MAX_BYTES = 20_000_000
+_BLOCK_TAGS = frozenset({
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article", "header", "footer",
+    "blockquote", "pre", "tr", "center", "dd", "dt", "dl", "main", "figure", "figcaption", "caption", "form", "address",
+})
+_DROP_TAGS = ("script", "style", "noscript", "nav", "iframe", "template", "svg", "head", "select", "button", "input")
+_CHROME_ATTR = re.compile(r"(^|[-_\s])(nav|navbar|menu|breadcrumb|crumb|bread|footer|foot|header|top-?bar|sidebar|share|"
+                          r"toolbar|pagination|search|login|copyright|links?)([-_\s\d]|$)", re.I)
+
+
+def read(data: bytes, name: str) -> Document:
+    """The document in ``data`` (named ``name`` in messages), whatever supported kind it is."""
+    if not data or not data.strip():
+        raise ImportFailed(f"{name}：文件是空的")
+    if len(data) > MAX_BYTES:
+        raise ImportFailed(f"{name}：文件过大（{len(data)} 字节），不像是一份年度报告")
+    if data.startswith(b"PK\x03\x04"):
+        return _read_zip(data, name)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFailed(f"{name}：这是旧版 Word/Excel（.doc/.xls）文件，请另存为 .docx 或 .xlsx 后再导入")
+    if data.startswith(b"%PDF"):
+        raise ImportFailed(f"{name}：暂不支持 PDF，请复制其中的文字另存为 .txt，或使用网页、Word、Excel 版本")
+    text = decode(data, name)
+    if re.search(r"<\s*(html|body|table|p|div|!doctype)[\s>]", text[:5000], re.I):
+        return read_html(text)
+    return read_text(text)
+
+
+def decode(data: bytes, name: str) -> str:
+    """Text from bytes: a BOM, else UTF-8, else GB18030 (GBK), else the best detected guess."""
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            return _checked(data.decode(codec, errors="replace"), name)
+    try:
+        return _checked(data.decode("utf-8"), name)
+    except UnicodeDecodeError:
+        pass
+    declared = re.search(rb"charset\s*=\s*[\"']?([a-zA-Z0-9_-]+)", data[:4000])
+    codecs = [declared.group(1).decode("ascii")] if declared else []
+    for codec in (*codecs, "gb18030"):
+        try:
+            return _checked(data.decode(codec), name)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise ImportFailed(f"{name}：无法识别文件编码，不是可读的文本、网页、Word 或 Excel 文件")
+    return _checked(str(best), name)
+
+
+def _checked(text: str, name: str) -> str:
+    sample = text[:20000]
+    controls = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\r\n\f") or ch == "\ufffd")
+    if "\x00" in sample or controls > max(3, len(sample) // 50):
+        raise ImportFailed(f"{name}：文件含有大量控制字符或乱码，不是可读的文本文件")
+    if not re.search(r"[\u4e00-\u9fff]", sample):
+        raise ImportFailed(f"{name}：文件中没有中文内容，不是政府信息公开工作年度报告")
+    return text
+
+
+def read_text(text: str) -> Document:
+    """Text copied from a web page or Word: every line a paragraph (tables become cell lines)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return Document(blocks=[Paragraph(line) for line in lines], kind="文本")
+
+
+# -- HTML ------------------------------------------------------------------------------------------
+
+
+def read_html(text: str) -> Document:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(text, "lxml")
+    doc = Document(kind="网页")
+    if soup.title and soup.title.string:
+        doc.hints["page_title"] = soup.title.string.strip()
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(True):
+        if tag.decomposed or tag.name in ("html", "body", "table", "tr", "td", "th", "tbody", "thead"):
+            continue
+        attrs = " ".join([*(tag.get("class") or []), str(tag.get("id") or ""), str(tag.get("role") or "")])
+        if tag.name in ("header", "footer", "aside") or (attrs.strip() and _CHROME_ATTR.search(attrs) and not tag.find("table")):
+            tag.decompose()
+    _Walker(doc).walk(soup.body or soup)
+    return doc
+
+
+class _Walker:
+    """Emits paragraphs at block boundaries and data tables as tables; layout tables are walked through."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.line: list[str] = []
+
+    def flush(self) -> None:
+        text = re.sub(r"[ \t\r\n\f]+", " ", "".join(self.line)).strip()
+        self.line = []
+        if text:
+            self.doc.blocks.append(Paragraph(text))
+
+    def walk(self, node) -> None:
+        from bs4 import NavigableString, Tag
+        from bs4.element import Comment, Doctype, ProcessingInstruction
+
+        for child in list(node.children):
+            if isinstance(child, (Comment, Doctype, ProcessingInstruction)):
+                continue
+            if isinstance(child, NavigableString):
+                self.line.append(str(child))
+            elif isinstance(child, Tag):
+                if child.name == "br":
+                    self.flush()
+                elif child.name == "table" and not child.find("table"):
+                    self.flush()
+                    self.doc.blocks.append(Table(_html_rows(child)))
+                elif child.name in _BLOCK_TAGS or child.name in ("table", "td", "th", "tbody", "thead", "tfoot"):
+                    self.flush()
+                    self.walk(child)
+                    self.flush()
+                else:
+                    self.walk(child)
+
+
+def _html_rows(table) -> list[list[str]]:
+    rows = []
+    for tr in table.find_all("tr"):
+        cells = []
+        for cell in tr.find_all(["td", "th"], recursive=False):
+            for br in cell.find_all("br"):
+                br.replace_with("\n")
+            parts = [re.sub(r"[ \t\r\f]+", " ", p).strip() for p in cell.get_text("\n").split("\n")]
+            cells.append("\n".join(p for p in parts if p))
+        rows.append(cells)
+    return rows
+
+
+# -- Office files ---------------------------------------------------------------------------------
+
+
+def _read_zip(data: bytes, name: str) -> Document:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFailed(f"{name}：文件已损坏或不完整（{type(exc).__name__}），无法作为 Word/Excel 打开") from None
+    try:
+        if "word/document.xml" in names:
+            return read_docx(data)
+        if "xl/workbook.xml" in names:
+            return read_xlsx(data)
+    except ImportFailed:
+        raise
+    except Exception as exc:  # a damaged Office file can fail anywhere inside the library
+        raise ImportFailed(f"{name}：Word/Excel 文件已损坏，无法读取（{type(exc).__name__}）") from None
+    raise ImportFailed(f"{name}：压缩文件既不是 .docx 也不是 .xlsx")
+
+
+def read_docx(data: bytes) -> Document:
+    import docx
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    document = docx.Document(io.BytesIO(data))
+    doc = Document(kind="Word")
+    for item in document.iter_inner_content():
+        if isinstance(item, DocxParagraph):
+            for line in item.text.split("\n"):
+                doc.blocks.append(Paragraph(line))
+        elif isinstance(item, DocxTable):
+            doc.blocks.append(Table(_docx_rows(item)))
+    return doc
+
+
+def _docx_rows(table) -> list[list[str]]:
+    from docx.oxml.ns import qn
+
+    rows = []
+    for tr in table._tbl.tr_lst:
+        cells = []
+        for tc in tr.tc_lst:
+            if tc.vMerge == "continue":
+                continue  # the lower part of a vertically merged cell: the text is in the row above
+            paragraphs = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in tc.iter(qn("w:p"))]
+            cells.append("\n".join(p for p in paragraphs if p.strip()))
+        rows.append(cells)
+    return rows
+
+
+def read_xlsx(data: bytes) -> Document:
+    import openpyxl
+
+    from govkit import xlsx as layout
+
+    book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    doc = Document(kind="Excel")
+    tables: list[Table] = []
+    for sheet in book.worksheets:
+        if sheet.title == layout.META_SHEET:
+            doc.hints.update(layout.read_meta_sheet(sheet))
+            continue
+        if sheet.title == layout.TEXT_SHEET:
+            doc.sections = layout.read_text_sheet(sheet)
+            continue
+        merged = {(r, c) for rng in sheet.merged_cells.ranges for r in range(rng.min_row, rng.max_row + 1)
+                  for c in range(rng.min_col, rng.max_col + 1) if (r, c) != (rng.min_row, rng.min_col)}
+        rows: list[list[str]] = []
+        for r, row in enumerate(sheet.iter_rows(), start=1):
+            cells = [_xlsx_text(cell.value) for c, cell in enumerate(row, start=1) if (r, c) not in merged]
+            filled = [c for c in cells if c]
+            if len(filled) == 1 and len(filled[0]) > 12 and not rows:
+                doc.blocks.append(Paragraph(filled[0]))  # a title row above the table
+                continue
+            rows.append(cells)
+        if any(any(row) for row in rows):
+            tables.append(Table(rows, name=sheet.title))
+    if "agency" in doc.hints and "year" in doc.hints:
+        doc.blocks.insert(0, Paragraph(f"{doc.hints['agency']}{doc.hints['year']}年政府信息公开工作年度报告"))
+    doc.blocks.extend(tables)
+    return doc
+
+
+def _xlsx_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)  # 0.0 stays a decimal: an amount keeps its decimal point
+    return str(value)

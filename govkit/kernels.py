@@ -1,0 +1,207 @@
+"""Warm kernels behind papermill: start a kernel once per worker process, reuse it per agency.
+
+Starting a kernel and importing pandas and govkit costs seconds; executing one report notebook in
+a warm kernel costs a fraction of that. Reuse leaks state unless it is designed away, so after
+every notebook the kernel is reset to the baseline recorded right after warm-up: user namespace,
+modules imported since, working directory, environment, ``sys.path``, warning filters, pandas
+options, matplotlib settings and the decimal context. A kernel that died or timed out is replaced.
+
+``papermill --engine govkit`` uses :class:`GovkitEngine` (registered through the
+``papermill.engine`` entry point).
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+from typing import Any
+
+from jupyter_client.manager import KernelManager
+from jupyter_client.session import Session
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine
+
+WARMUP_CODE = "import govkit.kernels as _govkit_kernels; _govkit_kernels.kernel_warmup()"
+RESET_CODE = "import govkit.kernels as _govkit_kernels; _govkit_kernels.kernel_reset()"
+
+# --------------------------------------------------------------------------------------------
+# Inside the kernel
+
+_baseline: dict[str, Any] = {}
+
+
+def kernel_warmup() -> None:
+    """Import what report notebooks need, then remember the clean state to return to."""
+    import decimal
+    import sys
+    import warnings
+
+    import IPython.display  # noqa: F401
+    import pandas  # noqa: F401
+
+    import govkit.checks
+    import govkit.datafile  # noqa: F401
+
+    govkit.checks._load_rules()
+    try:  # the renderer, when installed, is the heaviest import of a report notebook
+        import govkit.render  # noqa: F401
+    except ImportError:
+        pass
+    _baseline.update(
+        modules=set(sys.modules),
+        cwd=os.getcwd(),
+        environ=dict(os.environ),
+        path=list(sys.path),
+        warnings=list(warnings.filters),
+        decimal=decimal.getcontext().copy(),
+    )
+
+
+def kernel_reset() -> None:
+    """Return the kernel to the state :func:`kernel_warmup` recorded."""
+    import decimal
+    import gc
+    import sys
+    import warnings
+
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None:
+        shell.reset(new_session=False)
+    for name in list(sys.modules):
+        module = sys.modules[name]
+        origin = getattr(module, "__file__", None) or ""
+        # Extension modules cannot be initialised twice; pure-Python ones are re-imported fresh.
+        if name not in _baseline["modules"] and not origin.endswith((".so", ".pyd")):
+            del sys.modules[name]
+    os.chdir(_baseline["cwd"])
+    os.environ.clear()
+    os.environ.update(_baseline["environ"])
+    sys.path[:] = _baseline["path"]
+    warnings.filters[:] = _baseline["warnings"]
+    decimal.setcontext(_baseline["decimal"].copy())
+    pandas = sys.modules["pandas"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pandas.reset_option("all")
+    if "matplotlib" in sys.modules:
+        sys.modules["matplotlib"].rcdefaults()
+        if "matplotlib.pyplot" in sys.modules:
+            sys.modules["matplotlib.pyplot"].close("all")
+    gc.collect()
+
+
+# --------------------------------------------------------------------------------------------
+# In the worker process
+
+
+class WarmKernel:
+    """One kernel, started and warmed once, reset after each notebook."""
+
+    def __init__(self, kernel_name: str = "python3", startup_timeout: float = 60):
+        self.kernel_name = kernel_name
+        self.startup_timeout = startup_timeout
+        self.km: KernelManager | None = None
+        self.kc: Any = None
+        self.executed = 0
+
+    def start(self) -> None:
+        self.km = KernelManager(kernel_name=self.kernel_name)
+        self.km.start_kernel()
+        # Our own session id: ZMQ routes replies by socket identity, which is the session id, and
+        # the notebook clients papermill creates use the manager's session.
+        session = Session(key=self.km.session.key, signature_scheme=self.km.session.signature_scheme)
+        self.kc = self.km.client(session=session)
+        self.kc.start_channels()
+        self.kc.wait_for_ready(timeout=self.startup_timeout)
+        self._run(WARMUP_CODE, timeout=self.startup_timeout)
+
+    def _run(self, code: str, timeout: float) -> None:
+        reply = self.kc.execute_interactive(code, timeout=timeout, store_history=False, output_hook=lambda msg: None)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"kernel set-up failed: {reply['content'].get('ename')}: {reply['content'].get('evalue')}")
+
+    def alive(self) -> bool:
+        return self.km is not None and self.km.is_alive()
+
+    def ensure(self) -> None:
+        if not self.alive():
+            self.shutdown()
+            self.start()
+
+    def reset(self, timeout: float = 30) -> None:
+        try:
+            self._run(RESET_CODE, timeout=timeout)
+        except Exception:  # a kernel that cannot reset is not trusted again
+            self.shutdown()
+
+    def shutdown(self) -> None:
+        if self.kc is not None:
+            self.kc.stop_channels()
+            self.kc = None
+        if self.km is not None:
+            try:
+                self.km.shutdown_kernel(now=True)
+            except Exception:  # already dead
+                pass
+            self.km = None
+
+
+_kernels: dict[str, WarmKernel] = {}
+
+
+def warm_kernel(kernel_name: str = "python3") -> WarmKernel:
+    """This process's warm kernel (started on first use, replaced when dead)."""
+    kernel = _kernels.get(kernel_name)
+    if kernel is None:
+        kernel = _kernels[kernel_name] = WarmKernel(kernel_name)
+        atexit.register(kernel.shutdown)
+    kernel.ensure()
+    return kernel
+
+
+def shutdown_kernels() -> None:
+    for kernel in _kernels.values():
+        kernel.shutdown()
+    _kernels.clear()
+
+
+class GovkitEngine(NBClientEngine):
+    """A papermill engine that executes in this process's warm kernel and resets it afterwards."""
+
+    @classmethod
+    def execute_managed_notebook(
+        cls,
+        nb_man: Any,
+        kernel_name: str,
+        log_output: bool = False,
+        stdout_file: Any = None,
+        stderr_file: Any = None,
+        start_timeout: int = 60,
+        execution_timeout: float | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        kernel = warm_kernel(kernel_name or "python3")
+        client = PapermillNotebookClient(
+            nb_man,
+            km=kernel.km,
+            timeout=execution_timeout or kwargs.get("timeout"),
+            startup_timeout=start_timeout,
+            kernel_name=kernel_name,
+            log_output=log_output,
+            stdout_file=stdout_file,
+            stderr_file=stderr_file,
+        )
+        try:
+            return client.execute(cleanup_kc=False)
+        except (CellTimeoutError, DeadKernelError, TimeoutError):
+            kernel.shutdown()  # busy or dead: the next notebook gets a fresh kernel
+            raise
+        finally:
+            if client.kc is not None:  # the notebook's own client; the kernel keeps ours
+                client.kc.stop_channels()
+            kernel.executed += 1
+            if kernel.alive():
+                kernel.reset()

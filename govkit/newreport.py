@@ -1,0 +1,207 @@
+"""Start next year's report of an agency from this year's data file.
+
+What carries over (everything else is 0, the six sections are empty, the publication date is cleared):
+
+* Table 三 ``二、上年结转政府信息公开申请数量`` ← last year's ``四、结转下年度继续办理``, column by column
+  (the columns are the same in both formats, so this works across the 2020→2021 format change).
+* 2021 format, table 二 第二十条第（一）项 ``现行有效件数`` ← last year's ``现行有效件数`` when last year
+  also used the 2021 format: with 本年制发件数 and 本年废止件数 at 0 the stock identity (R8) holds, and
+  the analyst only adds this year's 制发/废止 and adjusts the stock. A 2019-format year has no stock
+  (its 对外公开总数量 counts publications, not documents in force), so the stock starts at 0.
+* 2019 format, table 二 ``上一年项目数量`` ← last year's ``上一年项目数量 + 本年增/减`` (R9) and
+  ``对外公开总数量`` ← last year's ``对外公开总数量`` (a running total that may only grow).
+* Metadata (agency, short name, level, district) is copied; local sub-rows of table 二 are kept when
+  both years use the same format.
+
+A blank (``~``) cell last year stays blank where it would carry over, so the checks point at it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+from govkit import datafile
+from govkit.errors import GovkitError
+from govkit.formats import ColPath, RowPath, format_for_year
+from govkit.model import Meta, Report, Value
+
+
+class NewReportError(GovkitError):
+    """The next year's file cannot be created (exists already, no previous file, bad year)."""
+
+
+def new_from_previous(previous: Report, year: int) -> Report:
+    """Next year's report for the agency of ``previous``, with the carry-over filled in.
+
+    Args:
+        previous: last year's report (any format).
+        year: the new report's year; must be later than ``previous.meta.year``.
+
+    Returns:
+        A new report in the format for ``year``.
+    """
+    if year <= previous.meta.year:
+        raise NewReportError(f"新年度（{year}）应晚于上年报告的年度（{previous.meta.year}）")
+    fmt = format_for_year(year)
+    old = previous.meta
+    meta = Meta(agency=old.agency, year=year, level=old.level, short_name=old.short_name,
+                district=old.district, published=None)
+    report = Report.blank(meta, fmt)
+    same_format = previous.format.version == fmt.version
+    if same_format:
+        for row, names in previous.subrows.get("二", {}).items():
+            report.split_row("二", row, list(names))
+    _carry_applications(report, previous)
+    if fmt.version == "2021" and same_format:
+        _carry_stock(report, previous)
+    if fmt.version == "2019" and same_format:
+        _carry_items(report, previous)
+    return report
+
+
+def _carry_applications(report: Report, previous: Report) -> None:
+    fmt, old = report.format, previous.format
+    carried_in, carried_over = fmt.row("三", "carried_in"), old.row("三", "carried_over")
+    old_cols = {path for path, _ in old.table("三").parts[0].leaf_columns()}
+    for col, _ in fmt.table("三").parts[0].leaf_columns():
+        if col in old_cols:
+            report.set("三", carried_in, col, previous.get("三", carried_over, col))
+
+
+def _carry_stock(report: Report, previous: Report) -> None:
+    """2021 → 2021: 现行有效件数 starts at last year's stock."""
+    fmt = report.format
+    in_force = fmt.column("二", "in_force", part="art20_1")
+    for row in _rows_of_part(report, "art20_1"):
+        report.set("二", row, in_force, _previous_value(previous, row, in_force))
+
+
+def _carry_items(report: Report, previous: Report) -> None:
+    """2019 → 2019: 上一年项目数量 = last year's 上一年项目数量 + 本年增/减; 对外公开总数量 carried."""
+    fmt = report.format
+    for part_id in ("art20_5", "art20_6", "art20_8"):
+        items = fmt.column("二", "items_last_year", part=part_id)
+        change = fmt.column("二", "items_change", part=part_id)
+        for row in _rows_of_part(report, part_id):
+            base, delta = _previous_value(previous, row, items), _previous_value(previous, row, change)
+            value = None if base is None or delta is None else int(base) + int(delta)
+            if value is not None and value < 0:  # last year's figures contradict each other: leave it to the analyst
+                value = None
+            report.set("二", row, items, value)
+    published_total = fmt.column("二", "published_total", part="art20_1")
+    for row in _rows_of_part(report, "art20_1"):
+        report.set("二", row, published_total, _previous_value(previous, row, published_total))
+
+
+def _rows_of_part(report: Report, part_id: str) -> list[RowPath]:
+    table = report.table("二")
+    caption = next(p.caption for p in table.parts if p.id == part_id)
+    return [row for row in report.rows("二") if row[0] == caption]
+
+
+def _previous_value(previous: Report, row: RowPath, col: ColPath) -> Value:
+    if (row, col) in previous.cells["二"]:
+        return previous.cells["二"][(row, col)]
+    try:
+        return previous.get("二", row, col)
+    except KeyError:
+        return 0
+
+
+def find_previous(agency: str, year: int, params: str | os.PathLike[str]) -> Path | None:
+    """The data file of ``agency`` for ``year`` under ``params``, or None.
+
+    Looks at the canonical file name first, then at every file of that year whose ``meta.agency``
+    names the agency (files imported under another name).
+    """
+    canonical = datafile.default_path(params, Meta(agency=agency, year=year))
+    if canonical.is_file():
+        return canonical
+    folder = Path(params) / str(year)
+    if not folder.is_dir():
+        return None
+    for candidate in sorted(folder.glob("*.yaml")):
+        if candidate.name.startswith("."):
+            continue
+        try:
+            if datafile.load(candidate).meta.agency == agency:
+                return candidate
+        except GovkitError:
+            continue
+    return None
+
+
+def create_next(agency_or_file: str | os.PathLike[str], year: int, params: str | os.PathLike[str] = "params",
+                blank_if_missing: bool = False, level: str = "乡镇") -> Path:
+    """Create ``params/<year>/<agency>.yaml`` from last year's file of the agency; return its path.
+
+    Args:
+        agency_or_file: the agency's full name, or the path of last year's data file.
+        year: the year of the new report.
+        params: the folder holding ``<year>/`` folders.
+        blank_if_missing: with no file for ``year - 1``, start a blank report instead of failing.
+        level: the agency's level for a blank report.
+
+    Raises:
+        NewReportError: the target exists already, or last year's file is missing.
+        DataFileError: last year's file cannot be read.
+    """
+    given = Path(agency_or_file)
+    if given.suffix in (".yaml", ".yml") or given.is_file():
+        previous = datafile.load(given)
+        report = new_from_previous(previous, year)
+    else:
+        agency = str(agency_or_file).strip()
+        if not agency:
+            raise NewReportError("机关名称不能为空")
+        found = find_previous(agency, year - 1, params)
+        if found is not None:
+            report = new_from_previous(datafile.load(found), year)
+        elif blank_if_missing:
+            report = Report.blank(Meta(agency=agency, year=year, level=level))
+        else:
+            expected = datafile.default_path(params, Meta(agency=agency, year=year - 1))
+            raise NewReportError(
+                f"找不到「{agency}」{year - 1} 年的数据文件（应为 {expected}）；"
+                "请检查机关全称，或直接给出上年数据文件的路径；新设机关可加 --blank 新建空白报告")
+    target = datafile.default_path(params, report.meta)
+    write_new(target, datafile.dumps(report))
+    return target
+
+
+def write_new(path: Path, text: str) -> None:
+    """Write a new file atomically, refusing (even against a concurrent writer) to replace one."""
+    if path.exists():
+        raise NewReportError(f"文件已存在：{path}；为免覆盖已填写的数据，未作任何修改（如需重建请先删除或改名）")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(tmp, path)  # fails if the target appeared meanwhile; never replaces
+        except FileExistsError:
+            raise NewReportError(f"文件已存在：{path}；为免覆盖已填写的数据，未作任何修改") from None
+        except OSError:  # file systems without hard links
+            datafile.atomic_write(path, text)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def carry_over_summary(report: Report) -> list[str]:
+    """Human-readable lines naming the non-zero values a new report starts with."""
+    lines = []
+    for table_id in ("二", "三"):
+        for (row, col), value in report.cells[table_id].items():
+            if value is None or (isinstance(value, (int, Decimal)) and value != 0):
+                shown = "空白" if value is None else str(value)
+                lines.append(f"表{table_id} {' / '.join(r for r in row if r)} · {' / '.join(col)}：{shown}")
+    return lines
+
+
+__all__ = ["NewReportError", "carry_over_summary", "create_next", "find_previous", "new_from_previous", "write_new"]

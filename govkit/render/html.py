@@ -1,0 +1,87 @@
+"""A report as static HTML in the official layout: a fragment for notebooks, a page for the floor.
+
+Everything is drawn from the report's format (section titles, table labels and merges) and its
+data; nothing is fetched from anywhere, and all text is escaped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+import jinja2
+from markupsafe import Markup
+
+from govkit.checks.base import Finding
+from govkit.model import PREAMBLE, Report
+from govkit.render.tables import SEVERITY_LABEL, build_tables
+
+Mode = Literal["publish", "review"]
+MODES = ("publish", "review")
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The Jinja environment of govkit's templates (autoescaping on)."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("govkit.render", "templates"),
+        autoescape=True,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+@cache
+def report_css() -> str:
+    """The print stylesheet of a report (no comments, no external reference)."""
+    text = resources.files("govkit.render").joinpath("report.css").read_text(encoding="utf-8")
+    return _CSS_COMMENT.sub("", text).strip()
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def render_fragment(report: Report, findings: Iterable[Finding] | None = None, mode: Mode = "publish") -> str:
+    """The report as one self-contained HTML ``<div>`` (with its own ``<style>``).
+
+    Args:
+        report: the report to draw.
+        findings: the checks' findings; shown (and marked on cells) only in review mode.
+        mode: ``"publish"`` for the public report, ``"review"`` to add the findings list and marks.
+
+    Returns:
+        HTML text.
+    """
+    if mode not in MODES:
+        raise ValueError(f"未知的模式「{mode}」；可用：{'、'.join(MODES)}")
+    shown = list(findings or []) if mode == "review" else []
+    grids = build_tables(report, shown)
+    sections = [
+        {"id": spec.id, "title": spec.title, "lines": _lines(report.sections.get(spec.id)),
+         "grid": grids.get(spec.table) if spec.table else None}
+        for spec in report.format.sections
+    ]
+    counts = {"error": sum(f.severity == "error" for f in shown), "warning": sum(f.severity == "warning" for f in shown)}
+    template = environment().get_template("fragment.html.j2")
+    return template.render(
+        report=report,
+        mode=mode,
+        css=Markup(report_css()),
+        preamble=_lines(report.sections.get(PREAMBLE)),
+        sections=sections,
+        findings=shown,
+        counts=counts,
+        severity_label=SEVERITY_LABEL,
+    )
+
+
+def render_page(report: Report, findings: Iterable[Finding] | None = None, mode: Mode = "publish") -> str:
+    """A complete standalone HTML page of the report (no kernel, no notebook, no network)."""
+    body = render_fragment(report, findings, mode)
+    return environment().get_template("page.html.j2").render(title=report.title, body=Markup(body))

@@ -1,0 +1,66 @@
+"""A4 PDFs from the exported HTML, printed by Playwright driving Debian's Chromium.
+
+One browser serves a whole batch; every network request is blocked while printing, so a PDF
+shows exactly what the offline HTML shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from govkit.datafile import atomic_write
+from govkit.errors import GovkitError
+
+if TYPE_CHECKING:
+    from govkit.batch.runner import Result
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+TIMEOUT_MS = 60_000
+
+
+def print_pdfs(jobs: Iterable[tuple[Path, Path]]) -> dict[Path, str]:
+    """Print each ``(html, pdf)`` pair to A4; return the Chinese error of each pair that failed."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    jobs = list(jobs)
+    errors: dict[Path, str] = {}
+    if not jobs:
+        return errors
+    if not Path(CHROMIUM).exists():
+        raise GovkitError(f"找不到 Chromium（{CHROMIUM}）；请先安装 chromium 软件包（scripts/setup）")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for html, pdf in jobs:
+                context = browser.new_context(offline=True)
+                try:
+                    page = context.new_page()
+                    page.route("**/*", lambda route: route.abort())
+                    page.set_content(html.read_text(encoding="utf-8"), wait_until="load", timeout=TIMEOUT_MS)
+                    page.evaluate("document.fonts.ready.then(() => true)")
+                    data = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+                    atomic_write(pdf, data)
+                except (PlaywrightError, OSError) as exc:
+                    errors[html] = f"打印 PDF 失败（{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}）"
+                finally:
+                    context.close()
+        finally:
+            browser.close()
+    return errors
+
+
+def print_results(results: list[Result], out: Path) -> None:
+    """Print the PDF of every successful result of a batch; record failures on the results."""
+    wanted = {(Path(out) / r.html): r for r in results if r.ok and r.html}
+    errors = print_pdfs((html, html.with_suffix(".pdf")) for html in wanted)
+    for html, result in wanted.items():
+        if html in errors:
+            result.status, result.stage = "failed", "pdf"
+            result.error = f"{result.data_file}：{errors[html]}"
+        else:
+            result.pdf = html.with_suffix(".pdf").relative_to(out).as_posix()

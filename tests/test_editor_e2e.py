@@ -1,0 +1,200 @@
+"""The editor in a real JupyterLab, driven by headless Chromium (and the same under Voila)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from govkit import datafile
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "edit.ipynb"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+TOKEN = "govkit-e2e-token"
+CELL = ".govkit-t3-r0-c6"  # table 三, 一、本年新收政府信息公开申请数量 × 总计
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def isolated_env(base: Path) -> dict[str, str]:
+    """Every place these tools write to, inside the test's folder."""
+    env = dict(os.environ)
+    dirs = {
+        "HOME": "home", "XDG_CONFIG_HOME": "xdg/config", "XDG_DATA_HOME": "xdg/data", "XDG_CACHE_HOME": "xdg/cache",
+        "XDG_RUNTIME_DIR": "xdg/runtime", "JUPYTER_CONFIG_DIR": "jupyter/config", "JUPYTER_DATA_DIR": "jupyter/data",
+        "JUPYTER_RUNTIME_DIR": "jupyter/runtime", "IPYTHONDIR": "ipython", "MPLCONFIGDIR": "mpl", "TMPDIR": "tmp",
+    }
+    for name, sub in dirs.items():
+        path = base / sub
+        path.mkdir(parents=True, exist_ok=True)
+        env[name] = str(path)
+    os.chmod(base / "xdg/runtime", 0o700)
+    env.pop("JUPYTER_PATH", None)
+    env.pop("JUPYTERLAB_SETTINGS_DIR", None)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    settings = base / "jupyter/config/lab/user-settings/@jupyterlab/apputils-extension"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}), encoding="utf-8")
+    return env
+
+
+def prepare(tmp_path: Path, example_path: Path) -> tuple[Path, Path]:
+    """A work folder with a copy of the notebook pointing at a copy of the example data file."""
+    work = tmp_path / "work"
+    data = work / "params" / "2020" / example_path.name
+    data.parent.mkdir(parents=True)
+    shutil.copy(example_path, data)
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assert "data_file" in params.source
+    params.source = f"data_file = {str(data)!r}"
+    nbformat.write(nb, work / "edit.ipynb")
+    return work, data
+
+
+def wait_http(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(url)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+def start(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> subprocess.Popen:
+    handle = log.open("wb")
+    try:
+        return subprocess.Popen(command, cwd=cwd, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
+    finally:
+        handle.close()
+
+
+@pytest.fixture
+def browser_page() -> Iterator:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/setup")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            page.set_default_timeout(60_000)
+            yield page
+        finally:
+            browser.close()
+
+
+def edit_and_save(page, data: Path) -> None:
+    """Type a wrong total, see its finding, save, and find the value in the data file."""
+    page.locator(".govkit-editor .lm-TabBar-tab", has_text="表三").first.click()
+    box = page.locator(f"{CELL} input")
+    box.wait_for(state="visible")
+    box.fill("5")
+    box.press("Enter")
+    page.locator(f"{CELL} .govkit-bad").wait_for()
+    panel = page.locator(".govkit-findings")
+    panel.get_by_text("一、本年新收政府信息公开申请数量 / 申请人情况 / 总计").first.wait_for()
+    assert "应为 0" in panel.inner_text()
+    page.locator(".govkit-editor", has_text="有未保存的修改").first.wait_for()
+    # 定位 on the finding switches back to table 三 and focuses the cell
+    page.locator(".govkit-editor .lm-TabBar-tab", has_text="表四").first.click()
+    box.wait_for(state="hidden")
+    row = panel.locator(".widget-hbox", has_text="t3-row-total").first
+    row.locator("button", has_text="定位").click()
+    box.wait_for(state="visible")
+    page.locator(f"{CELL}.govkit-target").wait_for()
+    before = data.read_text(encoding="utf-8")
+    page.locator(".govkit-save").click()
+    page.locator(".govkit-editor", has_text="已保存").first.wait_for()
+    deadline = time.monotonic() + 20
+    while data.read_text(encoding="utf-8") == before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    saved = datafile.load(data)
+    fmt = saved.format
+    assert saved.get("三", fmt.row("三", "received"), fmt.column("三", "total")) == 5
+    assert "一、本年新收政府信息公开申请数量: {自然人: 0, 商业企业: 0, 科研机构: 0, 社会公益组织: 0, 法律服务机构: 0, 其他: 0, 总计: 5}" in data.read_text(encoding="utf-8")
+
+
+def test_edit_in_jupyterlab(tmp_path: Path, example_path: Path, browser_page) -> None:
+    work, data = prepare(tmp_path, example_path)
+    env = isolated_env(tmp_path / "env")
+    port = free_port()
+    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+               f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={work}", "--ServerApp.port_retries=0",
+               "--LabApp.news_url="]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    log = tmp_path / "jupyterlab.log"
+    server = start(command, work, env, log)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/api/status?token={TOKEN}", server)
+        page = browser_page
+        page.goto(f"http://127.0.0.1:{port}/lab/tree/edit.ipynb?token={TOKEN}")
+        page.get_by_text("Python 3 (ipykernel) | Idle").first.wait_for(timeout=90_000)
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        page.locator(".govkit-editor").first.wait_for(timeout=90_000)
+        edit_and_save(page, data)
+    except Exception:
+        print(log.read_text(encoding="utf-8", errors="replace")[-4000:])
+        raise
+    finally:
+        stop(server)
+
+
+def test_edit_in_voila(tmp_path: Path, example_path: Path, browser_page) -> None:
+    work, data = prepare(tmp_path, example_path)
+    env = isolated_env(tmp_path / "env")
+    port = free_port()
+    command = [sys.executable, "-m", "voila", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", "edit.ipynb"]
+    log = tmp_path / "voila.log"
+    server = start(command, work, env, log)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/", server)
+        page = browser_page
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(f"http://127.0.0.1:{port}")
+                   else route.abort())
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.locator(".govkit-editor").first.wait_for(timeout=90_000)
+        edit_and_save(page, data)
+    except Exception:
+        print(log.read_text(encoding="utf-8", errors="replace")[-4000:])
+        raise
+    finally:
+        stop(server)
