@@ -59,6 +59,8 @@ def setup_fonts() -> str:
         matplotlib.rcParams["axes.unicode_minus"] = False
         matplotlib.rcParams["svg.fonttype"] = "none"
         _ready = True
+    # Labels are agency names typed by people: "$" must never start matplotlib's math parser.
+    matplotlib.rcParams["text.parse_math"] = False
     path = cjk_font_path()
     if path is None:
         raise FontMissing("未找到中文字体（Noto Sans CJK），图表中的中文将无法显示；请安装 fonts-noto-cjk")

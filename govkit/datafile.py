@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import io
 import os
+import re
 import tempfile
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -30,6 +31,7 @@ from govkit.model import LEVELS, PREAMBLE, SECTION_IDS, Meta, Report, Value, has
 MAX_BYTES = 2_000_000
 MAX_COUNT = 10**9
 MAX_DEPTH = 12
+_CONTROL_RUN = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 TOP_KEYS = ("format", "meta", "sections", "tables")
 META_KEYS = ("agency", "short_name", "level", "district", "year", "published")
 SECTION_KEYS = (PREAMBLE, *SECTION_IDS)
@@ -63,7 +65,10 @@ def _construct_decimal(constructor: Any, node: Any) -> Any:
 
 
 def _represent_decimal(representer: Any, value: Decimal) -> Any:
-    return representer.represent_scalar("tag:yaml.org,2002:float", format(value, "f"))
+    text = format(value, "f")
+    if "." not in text:  # "0" would read back as an integer; "0.0" stays a plain, untagged float
+        text += ".0"
+    return representer.represent_scalar("tag:yaml.org,2002:float", text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -109,6 +114,8 @@ def _decode(raw: bytes | str, path: Path | str | None) -> str:
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
             raise DataFileError(path, "文件不是 UTF-8 编码（GBK 等编码的文件请先用 govkit import 导入或另存为 UTF-8）", line) from None
+    if len(text) > MAX_BYTES:
+        raise DataFileError(path, f"内容过长（{len(text)} 个字符，上限 {MAX_BYTES}）")
     if not text.strip():
         raise DataFileError(path, "文件是空的")
     bad = next((i for i, ch in enumerate(text) if ch == "\x00"), None)
@@ -166,7 +173,7 @@ class _Reader:
             if not isinstance(key, str) or key not in allowed:
                 hint = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.5)
                 tip = f"，是否应为「{hint[0]}」？" if hint else f"；可用的名称：{'、'.join(allowed)}"
-                raise self.fail(f"未知的名称「{key}」{tip}", node, key, where)
+                raise self.fail(f"未知的名称「{_short(key)}」{tip}", node, key, where)
         for key in required:
             if key not in node:
                 raise self.fail(f"缺少「{key}」", node, None, where)
@@ -394,7 +401,8 @@ def _line(node: Any, key: Any) -> int | None:
 
 
 def _short(value: Any) -> str:
-    text = str(value).replace("\n", " ")
+    # Quoted back to a terminal or a page: one line, no control characters (no terminal escapes).
+    text = _CONTROL_RUN.sub(" ", str(value))
     return text if len(text) <= 30 else text[:30] + "…"
 
 

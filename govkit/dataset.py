@@ -22,12 +22,17 @@ number    the same value as a float, for quick analysis only (NaN for a blank ce
 ``value`` is the source of truth: :func:`untidy` rebuilds every report from it (integers for
 count and signed cells, :class:`~decimal.Decimal` for amounts), so a CSV or Parquet file written
 by :func:`write_tidy` and read back by :func:`read_tidy` gives the same cells, decimals included.
+
+In the CSV file, text that a spreadsheet would run as a formula (starting with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return, e.g. an agency or sub-row name) is written with a leading
+``'`` (see :func:`csv_safe`); :func:`read_tidy` removes it again. Parquet keeps text as it is.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from functools import cache
@@ -159,7 +164,7 @@ def write_tidy(reports: list[Report], path: Path, kind: Kind = "csv") -> Path:
     frame = tidy(reports)
     if kind == "csv":
         # The BOM lets spreadsheet programs on Windows read the Chinese labels correctly.
-        data: bytes = frame.to_csv(index=False).encode("utf-8-sig")
+        data: bytes = csv_safe(frame).to_csv(index=False).encode("utf-8-sig")
     elif kind == "parquet":
         buffer = io.BytesIO()
         frame.to_parquet(buffer, index=False, engine="pyarrow")
@@ -168,6 +173,41 @@ def write_tidy(reports: list[Report], path: Path, kind: Kind = "csv") -> Path:
         raise DatasetError(f"不支持的导出格式「{kind}」；可用：csv、parquet")
     atomic_write(path, data)
     return path
+
+
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def _csv_text(text: object) -> object:
+    if isinstance(text, str) and text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text cell that a spreadsheet would run as a formula made inert.
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (CSV/formula
+    injection) gets a leading ``'``, which spreadsheet programs show as text and do not evaluate;
+    so does text already starting with ``'``, so that :func:`csv_unsafe` can undo it exactly.
+    Plain numbers such as ``-3`` stay numbers.
+    """
+    out = frame.copy()
+    for name in out.columns:
+        if pd.api.types.is_string_dtype(out[name]) or pd.api.types.is_object_dtype(out[name]):
+            out[name] = out[name].map(_csv_text, na_action="ignore")
+    return out
+
+
+def csv_unsafe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Undo :func:`csv_safe` on a frame read from a CSV file (strings as written)."""
+    out = frame.copy()
+    for name in out.columns:
+        if pd.api.types.is_string_dtype(out[name]) or pd.api.types.is_object_dtype(out[name]):
+            out[name] = out[name].map(lambda t: t[1:] if isinstance(t, str) and t.startswith("'") else t,
+                                      na_action="ignore")
+    return out
 
 
 def read_tidy(path: Path) -> pd.DataFrame:
@@ -184,6 +224,7 @@ def read_tidy(path: Path) -> pd.DataFrame:
     if missing:
         raise DatasetError(f"{path}：数据集缺少列 {'、'.join(missing)}")
     if path.suffix.lower() != ".parquet":
+        frame = csv_unsafe(frame)
         frame["value"] = frame["value"].where(frame["value"] != "", None)
         frame["number"] = pd.to_numeric(frame["number"].replace("", "nan"), errors="coerce")
     return _typed(frame[list(TIDY_COLUMNS)])

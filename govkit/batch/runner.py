@@ -51,6 +51,7 @@ class Result:
     notebook: str | None = None
     json: str | None = None
     pdf: str | None = None
+    reused: bool = field(default=False, compare=False)  # unchanged since the last batch, not rendered again
 
     @property
     def ok(self) -> bool:
@@ -64,6 +65,7 @@ class Result:
 
     def as_dict(self) -> dict:
         record = asdict(self)
+        del record["reused"]
         record["check_status"] = self.check_status
         return record
 
@@ -110,7 +112,7 @@ def render_one(data_file: str | os.PathLike[str], out: str | os.PathLike[str], o
     try:
         nb = _execute(notebook_path(options), data_file, nb_path, options)
         result.notebook = _rel(nb_path, out)
-        from govkit.render.export import export_html
+        from govkit.batch.worker import export_html
 
         atomic_write(html_path, export_html(nb, report.title))
         result.html = _rel(html_path, out)
@@ -137,31 +139,30 @@ class _ExecutionFailed(Exception):
 
 
 def _execute(notebook: Path, data_file: Path, nb_path: Path, options: Options):  # noqa: ANN202 - NotebookNode
-    """Run the notebook with papermill; keep the (possibly partial) executed notebook atomically."""
+    """Run the notebook in this worker's warm kernel; keep the (possibly partial) executed notebook.
+
+    A kernel that dies is replaced and the agency retried once; a hung kernel (cell timeout) is
+    replaced and the agency reported with its partial notebook.
+    """
     import nbformat
-    import papermill
 
-    nb_path.parent.mkdir(parents=True, exist_ok=True)
-    running = nb_path.with_name(f".{nb_path.stem}.{options.batch_id}.running.ipynb")
+    from govkit.batch import worker
+
     params = {"data_file": str(data_file.resolve()), "mode": options.mode}
-    try:
-        nb = papermill.execute_notebook(
-            str(notebook), str(running), parameters=params, kernel_name=options.kernel_name,
-            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-            execution_timeout=options.timeout, start_timeout=min(60, options.timeout),
-        )
-    except Exception as exc:  # noqa: BLE001 - papermill and nbclient raise many kinds
-        _keep(running, nb_path)
-        raise _ExecutionFailed(*_explain(exc, options.timeout)) from None
-    finally:
-        running.unlink(missing_ok=True)
-    atomic_write(nb_path, nbformat.writes(nb))
+    for attempt in (1, 2):
+        try:
+            nb = worker.execute(notebook, params, options.kernel_name, options.timeout)
+            break
+        except worker.KernelDied as exc:
+            if attempt == 2:
+                raise _ExecutionFailed(f"执行报告笔记本失败：内核两次意外退出（{exc}）", "crash") from None
+        except Exception as exc:  # noqa: BLE001 - papermill and nbclient raise many kinds
+            partial = getattr(exc, "nb", None)
+            if partial is not None:
+                atomic_write(nb_path, nbformat.v4.writes_json(partial))
+            raise _ExecutionFailed(*_explain(exc, options.timeout)) from None
+    atomic_write(nb_path, nbformat.v4.writes_json(nb))
     return nb
-
-
-def _keep(running: Path, nb_path: Path) -> None:
-    if running.exists():
-        atomic_write(nb_path, running.read_bytes())
 
 
 def _explain(exc: Exception, timeout: int) -> tuple[str, str]:
@@ -204,57 +205,85 @@ def _rel(path: Path, out: Path) -> str:
 def _warm() -> None:
     # Imported once in the parent so that forked workers start warm (papermill's stack takes ~1.5 s).
     import nbconvert  # noqa: F401
+    import nbformat  # noqa: F401
     import papermill  # noqa: F401
+    import papermill.engines  # noqa: F401
 
 
 def render_all(files: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], options: Options,
-               executor: Executor | None = None, workers: int | None = None, progress: bool = True) -> list[Result]:
+               executor: Executor | None = None, workers: int | None = None, progress: bool = True,
+               force: bool = False) -> list[Result]:
     """Render every data file into ``out``, then PDFs (if asked), ``index.html`` and ``manifest.json``.
+
+    Agencies whose data file, last year's file, notebook, govkit and options are unchanged since
+    their last successful render into ``out`` are not rendered again; their previous result is
+    listed as before (see :mod:`govkit.batch.incremental`).
 
     Args:
         files: data files (see :func:`govkit.datafile.discover`).
         out: the output folder.
         options: rendering options.
-        executor: any ``concurrent.futures`` executor; by default a process pool of ``workers``.
+        executor: any ``concurrent.futures`` executor (e.g. a Dask client's); by default a process
+            pool of ``workers``, each worker keeping one warm kernel for the whole batch.
         workers: processes of the default pool (default: ``os.cpu_count()``).
         progress: show a tqdm progress bar.
+        force: render every agency, changed or not.
 
     Returns:
         One result per file, sorted by year and agency.
     """
     from tqdm import tqdm
 
+    from govkit.batch.incremental import Build, file_hash
     from govkit.batch.index import write_index
     from govkit.batch.manifest import write_manifest
 
     files = [Path(f) for f in files]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    notebook_path(options)  # fail early, once, if the notebook is missing
-    own = executor is None
-    if own and files:
-        _warm()
-        executor = ProcessPoolExecutor(max_workers=max(1, min(workers or os.cpu_count() or 1, len(files))))
+    build = Build(out, options, notebook_path(options))  # fails early, once, if the notebook is missing
     results: list[Result] = []
+    todo: list[Path] = []
+    for f in files:
+        previous = None if force else build.reusable(f)
+        # A reused output name is claimed too, so that a new file for the same agency is a duplicate.
+        if previous is not None and _claim(output_stem(out, previous.agency, previous.year), f, options.batch_id) is None:
+            results.append(previous)
+        else:
+            todo.append(f)
+    hashes = {f: file_hash(f) for f in todo}
+    own = executor is None
+    if own and todo:
+        from govkit.batch.worker import init_worker
+
+        _warm()
+        executor = ProcessPoolExecutor(max_workers=max(1, min(workers or os.cpu_count() or 1, len(todo))),
+                                       initializer=init_worker, initargs=(options.kernel_name,))
+    rendered: list[Result] = []
     try:
-        futures: dict[Future, Path] = {executor.submit(render_one, f, out, options): f for f in files} if files else {}
+        futures: dict[Future, Path] = {executor.submit(render_one, f, out, options): f for f in todo} if todo else {}
         with tqdm(total=len(futures), desc="生成报告", unit="份", disable=not progress) as bar:
             for future in as_completed(futures):
                 try:
-                    results.append(future.result())
+                    rendered.append(future.result())
                 except Exception as exc:  # noqa: BLE001 - a crashed worker fails one agency only
-                    results.append(_fail(Result(data_file=str(futures[future])), "crash",
-                                         f"{futures[future]}：工作进程异常退出（{type(exc).__name__}: {exc}）"))
+                    rendered.append(_fail(Result(data_file=str(futures[future])), "crash",
+                                          f"{futures[future]}：工作进程异常退出（{type(exc).__name__}: {exc}）"))
                 bar.update(1)
     finally:
         if own and executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
         _release_claims(out, options.batch_id)
-    results.sort(key=lambda r: (r.year or 0, r.agency, r.data_file))
     if options.pdf:
         from govkit.render.pdf import print_results
 
-        print_results(results, out)
+        print_results(rendered, out)
+    by_file = {str(f): f for f in todo}
+    for r in rendered:
+        build.record(by_file[r.data_file], hashes[by_file[r.data_file]], r)
+    results.extend(rendered)
+    results.sort(key=lambda r: (r.year or 0, r.agency, r.data_file))
     write_manifest(results, out, options)
     write_index(results, out, options)
+    build.save()
     return results

@@ -21,6 +21,9 @@ def command(
     district: Annotated[bool, typer.Option("--district", help="同时生成全区汇总")] = False,
     notebook: Annotated[Path | None, typer.Option("--notebook", help="报告笔记本（默认 notebooks/report.ipynb）")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条")] = False,
+    force: Annotated[bool, typer.Option("--force", help="全部重新生成（默认跳过自上次成功生成以来没有变化的机关）")] = False,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="把生成任务交给已有的 Dask 集群（调度器地址，如 tcp://10.0.0.5:8786；需安装 govkit[dask]，输出文件夹须为各节点共享）")] = None,
 ) -> None:
     """由数据文件生成每个机关的年度报告（HTML，可选 PDF）和汇总索引 index.html；有失败时退出码为 1。"""  # noqa: D415 - Chinese help text for typer
     from govkit.batch.runner import Options, render_all
@@ -36,12 +39,20 @@ def command(
     if not files:
         raise GovkitError(f"在 {'、'.join(str(p) for p in paths)} 中没有找到数据文件（.yaml）")
     options = Options(mode=mode, timeout=timeout, notebook=str(notebook) if notebook else None, pdf=pdf)
-    results = render_all(files, out, options, workers=workers, progress=not quiet)
+    if scheduler:
+        from govkit.batch.cluster import dask_executor
+
+        with dask_executor(scheduler) as executor:
+            results = render_all(files, out, options, executor=executor, progress=not quiet, force=force)
+    else:
+        results = render_all(files, out, options, workers=workers, progress=not quiet, force=force)
     failed = [r for r in results if not r.ok]
     for r in failed:
         typer.echo(f"失败：{r.error}", err=True)
     ok = len(results) - len(failed)
-    typer.echo(f"已生成 {ok} 份报告，失败 {len(failed)} 份；索引：{Path(out) / 'index.html'}")
+    reused = sum(r.reused for r in results)
+    skipped = f"（其中 {reused} 份没有变化，未重新生成）" if reused else ""
+    typer.echo(f"已生成 {ok} 份报告{skipped}，失败 {len(failed)} 份；索引：{Path(out) / 'index.html'}")
     if district:
         try:
             from govkit.district import render_district

@@ -263,6 +263,7 @@ class _Tables:
         self.labelled: set[tuple[str, RowPath]] = set()
         self.t4: list[_Tok] = []
         self.t4_seen = False
+        self.headers_seen: set[tuple[str, str]] = set()
 
     def width(self, table: str, row: RowPath) -> int:
         return len(self.fmt.table(table).part_of(row).leaf_columns())
@@ -283,6 +284,8 @@ class _Tables:
                 self.value(tok)
             else:
                 label, used = self.match(tokens, i - 1)
+                if label is not None and label.kind == "header":
+                    self.header_variant(label, "".join(t.text for t in tokens[i - 1: i + used]))
                 i += used
                 if label is not None:
                     self.label(label)
@@ -294,6 +297,13 @@ class _Tables:
                     self.unknown(tok.text)
         self.close()
         self.finish()
+
+    def header_variant(self, label: Label, text: str) -> None:
+        """A column header printed with extra words, e.g. 现行有效件数 (历史累计): evaluators reject 擅自修改表头."""
+        if normalize(text) != label.text and (label.text, text) not in self.headers_seen:
+            self.headers_seen.add((label.text, text))
+            self.m.note("import-header-variant", f"表头「{clean_line(text)}」与官方格式「{label.text}」不一致（不应擅自修改表头），按官方表头导入",
+                        table=label.table or self.context or "", actual=clean_line(text))
 
     def skip_padding(self, tokens: list[_Tok], at: int) -> int:
         """Past the empty label-column cells between a row label and its values (an unmerged grid)."""
@@ -510,12 +520,15 @@ def _split_line(line: str) -> tuple[list[str], bool]:
         return [], False
     if "|" in text or "｜" in text:
         parts = [clean_line(p) for p in re.split(r"[|｜]", text)]
-        if parts and not parts[0] and text[0] in "|｜":
-            parts = parts[1:]
-        if parts and not parts[-1] and text[-1] in "|｜":
-            parts = parts[:-1]
+        # Pipes at either end are row borders or colspan padding ("第二十条第（一）项 | |||"), not
+        # cells; web pages copied one cell per line end every line with one ("0 |").
+        while parts and not parts[0]:
+            parts.pop(0)
+        while parts and not parts[-1]:
+            parts.pop()
         if len(parts) >= 2:
             return parts, True
+        return parts, False
     if "\t" in text:
         parts = [clean_line(p) for p in text.split("\t")]
         while parts and not parts[0]:

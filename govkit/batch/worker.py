@@ -1,0 +1,102 @@
+"""What each worker process keeps for a whole batch: a warm kernel, the notebook, the exporter.
+
+A worker renders many agencies; everything that does not depend on the agency is built once per
+process (or once per notebook file) here instead of once per agency. Notebooks run through
+papermill's engine registry with the ``govkit`` engine (:class:`govkit.kernels.GovkitEngine`),
+which executes in this process's warm kernel and resets it afterwards.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from pathlib import Path
+from typing import Any
+
+ENGINE = "govkit"
+
+_notebooks: dict[tuple[str, str], Any] = {}
+_exporter: Any = None
+
+
+class KernelDied(Exception):
+    """The kernel died while running a notebook (the agency may be retried once)."""
+
+
+def init_worker(kernel_name: str = "python3") -> None:
+    """Process-pool initializer: import the stack and start the warm kernel before the first agency."""
+    from govkit import kernels
+
+    try:
+        kernels.warm_kernel(kernel_name)
+        exporter()
+    except Exception:  # noqa: BLE001 - the first agency reports the problem with its own name
+        pass
+
+
+def template(path: Path) -> Any:
+    """The notebook as papermill loads it, read once per process and content."""
+    from papermill.iorw import load_notebook_node
+
+    data = path.read_bytes()
+    key = (str(path), hashlib.sha1(data).hexdigest())
+    if key not in _notebooks:
+        _notebooks.clear()
+        _notebooks[key] = load_notebook_node(str(path))
+    return _notebooks[key]
+
+
+def exporter() -> Any:
+    """This process's HTML exporter (building one loads templates and costs ~50 ms)."""
+    global _exporter
+    if _exporter is None:
+        from govkit.render.export import exporter as make
+
+        _exporter = make()
+    return _exporter
+
+
+def export_html(nb: Any, title: str) -> str:
+    """Like :func:`govkit.render.export.export_html`, with the cached exporter."""
+    from govkit.render.export import normalize, strip_css_comments
+
+    body, _ = exporter().from_notebook_node(normalize(nb, title))
+    return strip_css_comments(body)
+
+
+def execute(notebook: Path, parameters: dict[str, Any], kernel_name: str, timeout: int) -> Any:
+    """Parameterize and execute the notebook in the warm kernel; return the executed notebook.
+
+    Papermill's own file I/O is skipped (the template is parsed once, the result is written once by
+    the caller), so an agency costs one notebook execution and no JSON-schema validation.
+
+    Raises:
+        papermill.exceptions.PapermillExecutionError: a cell raised; ``.nb`` is the partial notebook.
+        nbclient.exceptions.CellTimeoutError: a cell hung; the kernel was replaced; ``.nb`` as above.
+        KernelDied: the kernel died; it will be replaced on the next call.
+    """
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.engines import papermill_engines
+    from papermill.execute import prepare_notebook_metadata, raise_for_execution_errors, remove_error_markers
+    from papermill.parameterize import parameterize_notebook
+
+    nb = copy.deepcopy(template(notebook))
+    nb = parameterize_notebook(nb, parameters, kernel_name=kernel_name, engine_name=ENGINE)
+    nb = remove_error_markers(prepare_notebook_metadata(nb, str(notebook), "", False))
+    try:
+        nb = papermill_engines.execute_notebook_with_engine(
+            ENGINE, nb, input_path=str(notebook), output_path=None, kernel_name=kernel_name,
+            progress_bar=False, log_output=False, start_timeout=60, execution_timeout=timeout,
+        )
+    except CellTimeoutError as exc:
+        exc.nb = nb  # cells run so far, with their outputs (nbclient fills them in place)
+        raise
+    except DeadKernelError as exc:
+        raise KernelDied(str(exc) or type(exc).__name__) from exc
+    try:
+        raise_for_execution_errors(nb, None)  # adds papermill's error banner to ``nb`` in place
+    except Exception as exc:
+        exc.nb = nb
+        raise
+    return nb
+
