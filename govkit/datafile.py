@@ -21,16 +21,16 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
-from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from govkit.errors import DataFileError
+from govkit.errors import DataFileError, GovkitError, one_line
 from govkit.formats import KNOWN_VERSIONS, ColumnSpec, Format, PartSpec, RowPath, load_format, version_for_year
 from govkit.model import LEVELS, PREAMBLE, SECTION_IDS, Meta, Report, Value, has_control_chars
 
 MAX_BYTES = 2_000_000
 MAX_COUNT = 10**9
 MAX_DEPTH = 12
+_YAML_BREAKS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
 _CONTROL_RUN = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 TOP_KEYS = ("format", "meta", "sections", "tables")
 META_KEYS = ("agency", "short_name", "level", "district", "year", "published")
@@ -80,6 +80,8 @@ def load(path: str | os.PathLike[str]) -> Report:
     path = Path(path)
     if path.is_dir():
         raise DataFileError(path, "这是一个文件夹，不是数据文件")
+    if path.exists() and not path.is_file():  # a pipe or device would block or never end
+        raise DataFileError(path, "这不是普通文件（可能是管道或设备），不是数据文件")
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -125,22 +127,8 @@ def _decode(raw: bytes | str, path: Path | str | None) -> str:
 
 
 def _parse(text: str, path: Path | str | None) -> Any:
-    y = _yaml()
     try:
-        depth = 0
-        for event in y.parse(io.StringIO(text)):
-            if isinstance(event, AliasEvent) or (isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.anchor):
-                line = event.start_mark.line + 1 if event.start_mark else None
-                raise DataFileError(path, "不允许使用 YAML 锚点或别名（& 或 *），请直接写出数值", line)
-            if isinstance(event, CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise DataFileError(path, f"嵌套层次过深（超过 {MAX_DEPTH} 层）", event.start_mark.line + 1)
-            elif type(event).__name__ in ("MappingEndEvent", "SequenceEndEvent"):
-                depth -= 1
-        return y.load(text)
-    except DataFileError:
-        raise
+        doc = _yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -148,8 +136,43 @@ def _parse(text: str, path: Path | str | None) -> Any:
         if "duplicate key" in problem or "found duplicate key" in str(exc):
             problem = "重复的键"
         raise DataFileError(path, f"YAML 语法错误：{problem}", line) from None
-    except (YAMLError, RecursionError, ValueError, TypeError) as exc:
+    except RecursionError:
+        raise DataFileError(path, f"嵌套层次过深（超过 {MAX_DEPTH} 层）", _deep_line(text)) from None
+    except (YAMLError, ValueError, TypeError) as exc:
         raise DataFileError(path, f"YAML 语法错误：{type(exc).__name__}") from None
+    _refuse_anchors(doc, path)
+    return doc
+
+
+def _refuse_anchors(doc: Any, path: Path | str | None) -> None:
+    """Reject anchors and aliases (an alias bomb stays small in memory but explodes in any walk)."""
+    seen: set[int] = set()
+    stack: list[tuple[Any, int, Any, Any]] = [(doc, 1, None, None)]
+    while stack:
+        node, depth, parent, key = stack.pop()
+        anchor = getattr(getattr(node, "anchor", None), "value", None)
+        is_container = isinstance(node, (dict, list))
+        if anchor or (is_container and id(node) in seen):
+            raise DataFileError(path, "不允许使用 YAML 锚点或别名（& 或 *），请直接写出数值", _line(parent, key) or _line(node, None))
+        if not is_container:
+            continue
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise DataFileError(path, f"嵌套层次过深（超过 {MAX_DEPTH} 层）", _line(node, None))
+        items = list(node.items() if isinstance(node, dict) else enumerate(node))
+        for k, child in reversed(items):  # reversed: the first problem in reading order is reported
+            stack.append((child, depth + 1, node if isinstance(node, dict) else None, k))
+
+
+def _deep_line(text: str) -> int | None:
+    """The line where flow brackets first nest deeper than allowed."""
+    depth = 0
+    for index, char in enumerate(text):
+        depth += char in "[{"
+        depth -= char in "]}"
+        if depth > MAX_DEPTH:
+            return text.count("\n", 0, index) + 1
+    return None
 
 
 class _Reader:
@@ -430,7 +453,11 @@ def to_document(report: Report) -> CommentedMap:
         if key in (PREAMBLE, "二", "三", "四") and not report.sections.get(key):
             continue  # optional prose
         text = report.sections.get(key, "")
-        sections[key] = LiteralScalarString(text) if "\n" in text else text
+        if _YAML_BREAKS.search(text):
+            # YAML would read these as line breaks (or drop them): only double quotes keep them.
+            sections[key] = DoubleQuotedScalarString(text)
+        else:
+            sections[key] = LiteralScalarString(text) if "\n" in text else text
     doc["sections"] = sections
     tables = CommentedMap()
     for table_id in TABLE_IDS:
@@ -503,8 +530,39 @@ def _same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b or (isinstance(a, str) and isinstance(b, str) and a == b)
 
 
+def check_meta(report: Report) -> None:
+    """Refuse metadata that :func:`load` would refuse, so that no writer saves a file that cannot be opened.
+
+    Raises:
+        DataFileError: naming the field.
+    """
+    m = report.meta
+    where = report.source
+
+    def text(key: str, value: str | None, required: bool = False) -> None:
+        if value is None or not str(value).strip():
+            if required:
+                raise DataFileError(where, f"「{key}」不能为空", where=f"meta.{key}")
+            return
+        if not isinstance(value, str) or has_control_chars(value) or len(value) > 200:
+            raise DataFileError(where, f"「{key}」含有换行或控制字符，或超过 200 字：「{_short(value)}」", where=f"meta.{key}")
+
+    text("agency", m.agency, required=True)
+    text("short_name", m.short_name)
+    text("district", m.district)
+    if isinstance(m.year, bool) or not isinstance(m.year, int) or not 2008 <= m.year <= 2100:
+        raise DataFileError(where, f"年度应为 2008–2100 之间的整数，实为「{_short(m.year)}」", where="meta.year")
+    if m.level not in LEVELS:
+        raise DataFileError(where, f"机关层级「{_short(m.level)}」无效；可用：{'、'.join(LEVELS)}", where="meta.level")
+
+
 def dumps(report: Report) -> str:
-    """The file content for a report, keeping the layout of the file it was loaded from."""
+    """The file content for a report, keeping the layout of the file it was loaded from.
+
+    Raises:
+        DataFileError: the metadata could not be loaded again (see :func:`check_meta`).
+    """
+    check_meta(report)
     new = to_document(report)
     old = getattr(report, "_doc", None)
     doc = _merge(old, new) if isinstance(old, CommentedMap) else new
@@ -514,11 +572,38 @@ def dumps(report: Report) -> str:
     return stream.getvalue()
 
 
+class WriteError(GovkitError, OSError):
+    """A file that cannot be written (no permission, a file where a folder should be, disk full…).
+
+    Both a :class:`GovkitError` (one line for the user) and an :class:`OSError` (for callers that
+    already handle those); whatever the file held before is unchanged.
+    """
+
+    def __str__(self) -> str:
+        return one_line(str(self.strerror))
+
+
 def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
-    """Write a file so that readers see the old content or the new one, never a part."""
+    """Write a file so that readers see the old content or the new one, never a part.
+
+    Raises:
+        WriteError: the file cannot be written; the old content (if any) is untouched.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        _atomic_write(path, payload)
+    except WriteError:
+        raise
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise WriteError(exc.errno, f"{path}：无法写入（{reason}）；原有文件（如有）未改动") from None
+
+
+def _atomic_write(path: Path, payload: bytes) -> None:
+    if path.is_dir():
+        raise WriteError(21, f"{path}：这是一个文件夹，无法写成文件")
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

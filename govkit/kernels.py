@@ -64,6 +64,8 @@ def kernel_warmup() -> None:
         warnings=list(warnings.filters),
         decimal=decimal.getcontext().copy(),
         pandas=_pandas_options(),
+        # Settings as warm-up left them (govkit may have registered CJK fonts), not library defaults.
+        matplotlib=dict(sys.modules["matplotlib"].rcParams) if "matplotlib" in sys.modules else None,
     )
     # Everything alive now is permanent: later collections (ours and IPython's on reset) then scan
     # only what a notebook created, which makes a reset cost milliseconds instead of ~0.3 s.
@@ -73,7 +75,6 @@ def kernel_warmup() -> None:
 
 def _pandas_options() -> dict[str, Any]:
     import pandas
-
     from pandas._config.config import _registered_options
 
     return {key: pandas.get_option(key) for key in _registered_options}
@@ -114,10 +115,13 @@ def kernel_reset() -> None:
                     pandas.set_option(key, value)
             except Exception:  # noqa: BLE001 - a deprecated or odd option must not break the reset
                 pass
-    if "matplotlib" in sys.modules:
-        sys.modules["matplotlib"].rcdefaults()
-        if "matplotlib.pyplot" in sys.modules:
-            sys.modules["matplotlib.pyplot"].close("all")
+    if _baseline["matplotlib"] is not None:
+        rc = sys.modules["matplotlib"].rcParams
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            changed = {k: v for k, v in _baseline["matplotlib"].items() if rc.get(k) is not v and rc.get(k) != v}
+            rc.update(changed)
+        sys.modules["matplotlib.pyplot"].close("all")
     gc.collect()
 
 
@@ -140,7 +144,9 @@ class WarmKernel:
         from jupyter_client.session import Session
 
         self.km = KernelManager(kernel_name=self.kernel_name)
-        self.km.start_kernel()
+        # No history database: nothing to write per cell, no lock shared by many kernels, and cell
+        # numbers can restart at 1 for every notebook.
+        self.km.start_kernel(extra_arguments=["--HistoryManager.enabled=False"])
         # Our own session id: ZMQ routes replies by socket identity, which is the session id, and
         # the notebook clients papermill creates use the manager's session.
         session = Session(key=self.km.session.key, signature_scheme=self.km.session.signature_scheme)
@@ -148,6 +154,23 @@ class WarmKernel:
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=self.startup_timeout)
         self._run(WARMUP_CODE, timeout=self.startup_timeout)
+
+    def notebook_client(self) -> Any:
+        """A fresh asynchronous client for one notebook, channels started.
+
+        nbclient needs an asynchronous client: with a blocking one (what a blocking manager's
+        ``client()`` gives) its output poll blocks the event loop and cell timeouts never fire. A
+        new session per notebook also means no reply meant for an earlier notebook can reach it.
+        """
+        from jupyter_client.asynchronous import AsyncKernelClient
+        from jupyter_client.session import Session
+
+        session = Session(key=self.km.session.key, signature_scheme=self.km.session.signature_scheme)
+        kc = AsyncKernelClient(session=session)
+        kc.load_connection_info(self.km.get_connection_info())
+        kc.allow_stdin = False
+        kc.start_channels()
+        return kc
 
     def _run(self, code: str, timeout: float) -> None:
         reply = self.kc.execute_interactive(code, timeout=timeout, store_history=False, output_hook=lambda msg: None)
@@ -235,6 +258,7 @@ def _engine_class() -> type:
                 stdout_file=stdout_file,
                 stderr_file=stderr_file,
             )
+            client.kc = kernel.notebook_client()  # set after construction: the constructor clears it
             try:
                 return client.execute(cleanup_kc=False)
             except (CellTimeoutError, DeadKernelError, TimeoutError):

@@ -1,0 +1,157 @@
+"""Batch speed of `govkit render` against a plain CLI loop and the no-kernel floor (synthetic agencies).
+
+Measures, in one process tree, per agency:
+  * the plain loop: `python -m papermill` + `python -m jupyter nbconvert --to html --no-input` per agency
+    (on a sample of agencies);
+  * `govkit render` cold (fresh output folder), for each N;
+  * `govkit render` again with nothing changed (incremental: everything reused);
+  * the no-kernel floor: `govkit.render.render_page` in this process for the same reports (and, for
+    reference, the floor including loading the data file and running the checks);
+  * peak memory of the whole `govkit render` process tree (sum of RSS of the process and all its
+    descendants, kernels included, sampled every 0.1 s with psutil).
+
+Usage: python benchmarks/batch.py [--n 20 200] [--sample 5] [--workers N] [--quick]
+All data is generated with govkit.synthetic.synthetic_report (agencies named 示例…) in a temp dir.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+from govkit import datafile
+from govkit.batch.runner import default_notebook
+from govkit.render import load_for_render, render_page
+from govkit.synthetic import synthetic_report
+
+
+def make_params(root: Path, n: int) -> list[Path]:
+    params = root / "params"
+    files = []
+    for i in range(n):
+        name = f"示例镇{i:04d}"
+        files.append(datafile.save(synthetic_report(name, 2021, seed=i), params / "2021" / f"{name}.yaml"))
+    return files
+
+
+def tree_rss(proc: psutil.Process) -> int:
+    total = 0
+    try:
+        procs = [proc, *proc.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def run_measured(cmd: list[str]) -> tuple[float, int]:
+    """Run ``cmd``; return (seconds, peak RSS of its process tree in bytes)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    ps = psutil.Process(proc.pid)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss(ps))
+            done.wait(0.1)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    out, err = proc.communicate()
+    elapsed = time.perf_counter() - start
+    done.set()
+    thread.join()
+    if proc.returncode != 0:
+        sys.exit(f"failed ({proc.returncode}): {' '.join(cmd[:4])}…\n{out}\n{err}")
+    return elapsed, peak
+
+
+def govkit_render(params: Path, out: Path, workers: int) -> tuple[float, int]:
+    return run_measured([sys.executable, "-m", "govkit", "render", str(params), "--out", str(out),
+                         "--workers", str(workers), "-q"])
+
+
+def cli_loop(files: list[Path], work: Path) -> float:
+    work.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    for f in files:
+        executed = work / f"{f.stem}.ipynb"
+        subprocess.run([sys.executable, "-m", "papermill", str(default_notebook()), str(executed), "-k", "python3",
+                        "-p", "data_file", str(f.resolve()), "-p", "mode", "publish", "--no-progress-bar"],
+                       check=True, capture_output=True)
+        subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--no-input", str(executed)],
+                       check=True, capture_output=True)
+    return (time.perf_counter() - start) / len(files)
+
+
+def floors(files: list[Path]) -> tuple[float, float]:
+    loaded = [load_for_render(f) for f in files]  # warm-up and inputs
+    start = time.perf_counter()
+    for report, _previous, findings in loaded:
+        render_page(report, findings)
+    page = (time.perf_counter() - start) / len(files)
+    start = time.perf_counter()
+    for f in files:
+        report, _previous, findings = load_for_render(f)
+        render_page(report, findings)
+    full = (time.perf_counter() - start) / len(files)
+    return page, full
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, nargs="+", default=None, help="batch sizes (default 20 200)")
+    parser.add_argument("--sample", type=int, default=None, help="agencies in the CLI loop (default 5)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--quick", action="store_true", help="small run: N = 10 40, CLI sample 2")
+    args = parser.parse_args()
+    sizes = args.n or ([10, 40] if args.quick else [20, 200])
+    sample = args.sample or (2 if args.quick else 5)
+    root = Path(tempfile.mkdtemp(prefix="govkit-bench-"))
+    print(f"cpu: {os.cpu_count()}  workers: {args.workers}  sizes: {sizes}  CLI sample: {sample}  (synthetic data)")
+    try:
+        rows = {}
+        for n in sizes:
+            case = root / f"n{n}"
+            files = make_params(case, n)
+            cold, cold_peak = govkit_render(case / "params", case / "out", args.workers)
+            again, again_peak = govkit_render(case / "params", case / "out", args.workers)
+            page, full = floors(files)
+            rows[n] = (files, cold, cold_peak, again, page, full)
+            print(f"N={n}: govkit render cold {cold:.2f} s = {cold / n:.3f} s/agency, peak RSS {cold_peak / 2**20:.0f} MiB; "
+                  f"unchanged rerun {again:.2f} s ({again / cold:.1%} of cold), peak RSS {again_peak / 2**20:.0f} MiB")
+        first = rows[sizes[0]][0][:sample]
+        cli = cli_loop(first, root / "cli")
+        print(f"plain CLI loop (papermill + nbconvert, {sample} agencies): {cli:.2f} s/agency")
+        for n, (_files, cold, _peak, again, page, full) in rows.items():
+            per = cold / n
+            print(f"N={n}: floor render_page {page * 1000:.1f} ms/agency (with load + checks {full * 1000:.1f} ms); "
+                  f"CLI loop / govkit = {cli / per:.1f}x (target >= 20x); govkit / floor = {per / page:.0f}x "
+                  f"(vs floor with load + checks {per / full:.1f}x; target <= 4x); rerun / cold = {again / cold:.1%} "
+                  f"(target < 5%)")
+        if len(sizes) > 1:
+            lo, hi = sizes[0], sizes[-1]
+            ratio = rows[hi][2] / rows[lo][2]
+            print(f"peak RSS N={hi} / N={lo}: {ratio:.2f}x (target <= 1.5x)")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
