@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and control characters (e.g. from a file name) shown escaped."""
+    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
 class GovkitError(Exception):
     """An error the user can fix: printed as one line, never as a traceback."""
+
+    def __str__(self) -> str:
+        return one_line(super().__str__())
 
 
 class DataFileError(GovkitError):
@@ -22,7 +33,7 @@ class DataFileError(GovkitError):
     def __str__(self) -> str:
         place = self.path if self.line is None else f"{self.path}:{self.line}"
         field = f" [{self.where}]" if self.where else ""
-        return f"{place}{field}：{self.message}"
+        return one_line(f"{place}{field}：{self.message}")
 
 
 class ImportFailed(GovkitError):

@@ -53,6 +53,8 @@ def import_file(path: str | os.PathLike[str]) -> ImportResult:
     try:
         if path.is_dir():
             raise ImportFailed(f"{path}：这是一个文件夹，不是报告文件")
+        if path.exists() and not path.is_file():  # a pipe or device would block or never end
+            raise ImportFailed(f"{path}：这不是普通文件（可能是管道或设备），不是报告文件")
         data = path.read_bytes()
     except FileNotFoundError:
         raise ImportFailed(f"{path}：文件不存在") from None
