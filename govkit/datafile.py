@@ -127,6 +127,11 @@ def _decode(raw: bytes | str, path: Path | str | None) -> str:
 
 
 def _parse(text: str, path: Path | str | None) -> Any:
+    # The parser recurses per nesting level: refuse absurd bracket nesting before it gets there
+    # (a real data file nests flow brackets two deep).
+    deep = _deep_line(text, limit=100)
+    if deep is not None:
+        raise DataFileError(path, f"嵌套层次过深（超过 {MAX_DEPTH} 层）", deep)
     try:
         doc = _yaml().load(text)
     except MarkedYAMLError as exc:
@@ -164,14 +169,18 @@ def _refuse_anchors(doc: Any, path: Path | str | None) -> None:
             stack.append((child, depth + 1, node if isinstance(node, dict) else None, k))
 
 
-def _deep_line(text: str) -> int | None:
-    """The line where flow brackets first nest deeper than allowed."""
+def _deep_line(text: str, limit: int = MAX_DEPTH) -> int | None:
+    """The line where flow brackets first nest deeper than ``limit``."""
+    if text.count("[") + text.count("{") <= limit:
+        return None
     depth = 0
     for index, char in enumerate(text):
-        depth += char in "[{"
-        depth -= char in "]}"
-        if depth > MAX_DEPTH:
-            return text.count("\n", 0, index) + 1
+        if char in "[{":
+            depth += 1
+            if depth > limit:
+                return text.count("\n", 0, index) + 1
+        elif char in "]}":
+            depth -= 1
     return None
 
 
