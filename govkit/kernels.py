@@ -20,6 +20,8 @@ from __future__ import annotations
 import atexit
 import multiprocessing.util
 import os
+import shutil
+import tempfile
 from typing import Any
 
 WARMUP_CODE = "import govkit.kernels as _govkit_kernels; _govkit_kernels.kernel_warmup()"
@@ -136,6 +138,7 @@ class WarmKernel:
         self.kernel_name = kernel_name
         self.startup_timeout = startup_timeout
         self.km: Any = None
+        self._ipc_dir: str | None = None
         self.kc: Any = None
         self.executed = 0
 
@@ -143,7 +146,10 @@ class WarmKernel:
         from jupyter_client.manager import KernelManager
         from jupyter_client.session import Session
 
-        self.km = KernelManager(kernel_name=self.kernel_name)
+        # IPC sockets in a private folder: no TCP port to open, so ipykernel has no "unencrypted TCP"
+        # warning to print for every worker.
+        self._ipc_dir = tempfile.mkdtemp(prefix="govkit-kernel-")
+        self.km = KernelManager(kernel_name=self.kernel_name, transport="ipc", ip=os.path.join(self._ipc_dir, "k"))
         # No history database: nothing to write per cell, no lock shared by many kernels, and cell
         # numbers can restart at 1 for every notebook.
         self.km.start_kernel(extra_arguments=["--HistoryManager.enabled=False"])
@@ -201,6 +207,9 @@ class WarmKernel:
             except Exception:  # already dead
                 pass
             self.km = None
+        if self._ipc_dir:
+            shutil.rmtree(self._ipc_dir, ignore_errors=True)
+            self._ipc_dir = None
 
 
 _kernels: dict[str, WarmKernel] = {}
