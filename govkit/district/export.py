@@ -54,7 +54,7 @@ def render_district(paths: list[Path], out: Path, year: int | None = None, previ
         executed = Path(tmp) / "district.ipynb"
         try:
             nb = papermill.execute_notebook(
-                str(notebook), str(executed), parameters=parameters, kernel_name=kernel_name,
+                str(notebook), str(executed), parameters=parameters, kernel_name=kernel_name, engine_name="govkit",
                 progress_bar=False, log_output=False, request_save_on_cell_execute=False,
                 execution_timeout=EXECUTION_TIMEOUT, cwd=tmp,
             )
