@@ -25,12 +25,21 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 
 from govkit.errors import DataFileError, GovkitError, one_line
 from govkit.formats import KNOWN_VERSIONS, ColumnSpec, Format, PartSpec, RowPath, load_format, version_for_year
-from govkit.model import LEVELS, PREAMBLE, SECTION_IDS, Meta, Report, Value, has_control_chars
+from govkit.model import LEVELS, PREAMBLE, SECTION_IDS, Meta, Report, Value
+from govkit.model import has_control_chars as _control
 
 MAX_BYTES = 2_000_000
 MAX_COUNT = 10**9
 MAX_DEPTH = 12
 _YAML_BREAKS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
+_NAME_BREAKS = re.compile(r"[\x85\u2028\u2029]")
+
+
+def has_control_chars(text: str) -> bool:
+    """Control characters, and the characters YAML reads as line breaks (not allowed in names)."""
+    return _control(text) or bool(_NAME_BREAKS.search(text))
+
+
 _CONTROL_RUN = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 TOP_KEYS = ("format", "meta", "sections", "tables")
 META_KEYS = ("agency", "short_name", "level", "district", "year", "published")
@@ -143,7 +152,8 @@ def _parse(text: str, path: Path | str | None) -> Any:
         raise DataFileError(path, f"YAML 语法错误：{problem}", line) from None
     except RecursionError:
         raise DataFileError(path, f"嵌套层次过深（超过 {MAX_DEPTH} 层）", _deep_line(text)) from None
-    except (YAMLError, ValueError, TypeError) as exc:
+    except (YAMLError, ValueError, TypeError, IndexError, KeyError, AttributeError, OverflowError) as exc:
+        # ruamel.yaml itself fails on some inputs (e.g. "+_" resolved as an integer: IndexError)
         raise DataFileError(path, f"YAML 语法错误：{type(exc).__name__}") from None
     _refuse_anchors(doc, path)
     return doc
@@ -563,6 +573,11 @@ def check_meta(report: Report) -> None:
         raise DataFileError(where, f"年度应为 2008–2100 之间的整数，实为「{_short(m.year)}」", where="meta.year")
     if m.level not in LEVELS:
         raise DataFileError(where, f"机关层级「{_short(m.level)}」无效；可用：{'、'.join(LEVELS)}", where="meta.level")
+    for table_id, rows in report.subrows.items():
+        for names in rows.values():
+            for name in names:
+                if not isinstance(name, str) or not name.strip() or has_control_chars(name):
+                    raise DataFileError(where, f"子项名称应为不含换行的文字：「{_short(name)}」", where=f"表{table_id}")
 
 
 def dumps(report: Report) -> str:
@@ -577,8 +592,12 @@ def dumps(report: Report) -> str:
     doc = _merge(old, new) if isinstance(old, CommentedMap) else new
     stream = io.StringIO()
     _yaml().dump(doc, stream)
+    text = stream.getvalue()
+    size = len(text.encode("utf-8"))
+    if size > MAX_BYTES:
+        raise DataFileError(report.source, f"内容过大（{size} 字节，上限 {MAX_BYTES} 字节），保存后将无法再打开；请精简正文")
     report._doc = doc  # type: ignore[attr-defined]
-    return stream.getvalue()
+    return text
 
 
 class WriteError(GovkitError, OSError):

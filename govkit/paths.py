@@ -16,7 +16,7 @@ def safe_name(name: str, limit: int = 80) -> str:
     Names that had to be changed get a short hash so that two different agencies never collide.
     """
     text = unicodedata.normalize("NFC", name)
-    cleaned = _UNSAFE.sub("_", text).strip("._ ")
+    cleaned = _UNSAFE.sub("_", text).strip("._ ").lstrip("-")  # a leading "-" reads as a command-line option
     cleaned = cleaned[:limit]
     if not cleaned or cleaned.split(".")[0].upper() in _RESERVED:
         cleaned = f"_{cleaned}" if cleaned else "agency"

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -58,7 +58,8 @@ def set_text(cell: Cell, value: str | None) -> None:
     if value is None or value == "":
         cell.value = None
         return
-    cell.value = value
+    # Control characters cannot be stored in a workbook (openpyxl refuses them): they are dropped.
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell.data_type = "s"
 
 

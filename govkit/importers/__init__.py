@@ -15,8 +15,9 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from govkit import datafile
 from govkit.checks.base import Finding
-from govkit.errors import ImportFailed
+from govkit.errors import DataFileError, ImportFailed
 from govkit.importers.document import Document
 from govkit.importers.mapper import INCOMPLETE_RULES, map_document
 from govkit.importers.readers import read
@@ -43,6 +44,10 @@ def import_bytes(data: bytes, name: str = "<输入>") -> ImportResult:
     """Import a report from the bytes of a file; ``name`` is only used in messages."""
     doc = read(data, name)
     report, findings = map_document(doc, name)
+    try:
+        datafile.dumps(report)  # what is imported must save as a data file that loads again
+    except DataFileError as exc:
+        raise ImportFailed(f"{name}：导入结果无法保存为数据文件（{exc.message}）") from None
     stamped = [replace(f, agency=report.meta.agency, year=report.meta.year) for f in findings]
     return ImportResult(report=report, findings=stamped, kind=doc.kind)
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from govkit.checks.base import Finding
-from govkit.errors import ImportFailed
+from govkit.datafile import has_control_chars
+from govkit.errors import ImportFailed, one_line
 from govkit.formats import ColPath, Format, RowPath, load_format, version_for_year
 from govkit.importers.cells import (
     clean_line,
@@ -30,7 +31,7 @@ from govkit.importers.document import Document, Paragraph, Table
 from govkit.importers.labels import Label, LabelIndex, index_for
 from govkit.importers.meta import find_published, find_title, guess_level, is_date_line, split_agency
 from govkit.importers.sections import heading_of, is_attachment_marker, is_chrome, is_prose
-from govkit.model import LEVELS, PREAMBLE, SECTION_IDS, Meta, Report, has_control_chars
+from govkit.model import LEVELS, PREAMBLE, SECTION_IDS, Meta, Report
 
 SECTION_TABLE = {"二": "二", "三": "三", "四": "四"}
 SECTION_NAMES = {"一": "一、总体情况", "二": "二、主动公开政府信息情况", "三": "三、收到和处理政府信息公开申请情况",
@@ -78,6 +79,7 @@ class _Mapper:
 
     def note(self, rule: str, message: str, table: str = "", row: RowPath = (), column: ColPath = (),
              section: str = "", actual: str = "") -> None:
+        message = one_line(re.sub(r"\s*[\r\n]+\s*", " ", message))  # quoted cells may hold line breaks
         self.findings.append(Finding(rule=rule, severity="warning", message=message, table=table, row=row,
                                      column=column, section=section, actual=actual))
 
@@ -171,7 +173,7 @@ class _Mapper:
 
     def meta(self, paragraphs: list[str], title: tuple[int, str | None, int | None] | None,
              headings: dict[int, str], fmt: Format) -> Meta:
-        hints = self.doc.hints
+        hints = {k: v.strip() if isinstance(v, str) else v for k, v in self.doc.hints.items()}
         agency = hints.get("agency") or (title[1] if title else None)
         year = _int(hints.get("year")) or (title[2] if title else None)
         if (agency is None or year is None) and hints.get("page_title"):
@@ -190,6 +192,9 @@ class _Mapper:
             agency = re.sub(r"[\s.]+", "", self.name.rsplit("/", 1)[-1].rsplit(".", 1)[0])[:60] or "未知机关"
             self.note("import-missing-meta", f"标题中没有机关名称，暂以文件名「{agency}」作为机关名称，请改正")
         agency = _meta_text(agency)
+        if not agency:
+            agency = "未知机关"
+            self.note("import-missing-meta", "机关名称无法识别，暂以「未知机关」导入，请改正")
         level = hints.get("level") if hints.get("level") in LEVELS else guess_level(agency)
         short, district = split_agency(agency, level)
         if "short_name" in hints or "district" in hints:
@@ -562,7 +567,7 @@ def _until_footer(lines: list[str], meta: Meta) -> list[str]:
 
 
 def _meta_text(text: str) -> str:
-    return re.sub(r"[\x00-\x1f\x7f]", "", text).strip()[:200]
+    return re.sub(r"[\x00-\x1f\x7f\x85\u2028\u2029]", "", text).strip()[:200]
 
 
 def _int(text: str | None) -> int | None:

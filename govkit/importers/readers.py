@@ -37,7 +37,10 @@ def read(data: bytes, name: str) -> Document:
         raise ImportFailed(f"{name}：暂不支持 PDF，请复制其中的文字另存为 .txt，或使用网页、Word、Excel 版本")
     text = decode(data, name)
     if re.search(r"<\s*(html|body|table|p|div|!doctype)[\s>]", text[:5000], re.I):
-        return read_html(text)
+        try:
+            return read_html(text)
+        except RecursionError:
+            raise ImportFailed(f"{name}：网页嵌套层次过深，无法读取") from None
     return read_text(text)
 
 
@@ -94,7 +97,8 @@ def read_html(text: str) -> Document:
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
     for tag in soup.find_all(True):
-        if tag.decomposed or tag.name in ("html", "body", "table", "tr", "td", "th", "tbody", "thead"):
+        # vars(), not tag.decomposed: bs4 looks that up as a child search, quadratic in nesting depth.
+        if vars(tag).get("_decomposed") or tag.name in ("html", "body", "table", "tr", "td", "th", "tbody", "thead"):
             continue
         attrs = " ".join([*(tag.get("class") or []), str(tag.get("id") or ""), str(tag.get("role") or "")])
         if tag.name in ("header", "footer", "aside") or (attrs.strip() and _CHROME_ATTR.search(attrs) and not tag.find("table")):

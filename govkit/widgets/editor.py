@@ -492,8 +492,8 @@ class ReportEditor:
         try:
             text = datafile.dumps(self.report)
             datafile.atomic_write(self.path, text)
-        except OSError as exc:
-            self._set_status(f"保存失败：{exc.strerror or exc}；磁盘上的原文件未改动", "error")
+        except (OSError, GovkitError) as exc:  # a disk problem, or content that could not be opened again
+            self._set_status(f"保存失败：{getattr(exc, 'strerror', None) or exc}；磁盘上的原文件未改动", "error")
             return False
         self.disk_digest = _digest(text.encode("utf-8"))
         self.dirty = False
@@ -508,8 +508,8 @@ class ReportEditor:
         target = copy_path(self.path)
         try:
             datafile.atomic_write(target, datafile.dumps(self.report))
-        except OSError as exc:
-            self._set_status(f"另存副本失败：{exc.strerror or exc}", "error")
+        except (OSError, GovkitError) as exc:
+            self._set_status(f"另存副本失败：{getattr(exc, 'strerror', None) or exc}", "error")
             return None
         self._set_status(f"已另存副本：{target}（原数据文件未改动）", "ok")
         return target

@@ -1,0 +1,170 @@
+"""Batch resilience and parameter safety, with the real `govkit render` and papermill.
+
+* a notebook that hangs for one agency is timed out, one whose kernel dies is reported, the others finish;
+* `govkit render` killed (SIGKILL, whole process group) mid-batch leaves only complete files, and a
+  rerun completes the set;
+* papermill parameters are data, never code: a data-file path made of Python code runs nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+from conftest import ROOT
+
+from govkit import datafile
+from govkit.synthetic import synthetic_report
+
+pytestmark = pytest.mark.slow
+
+REPORT_NB = ROOT / "notebooks" / "report.ipynb"
+
+
+def govkit(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "govkit", *args], capture_output=True, text=True, timeout=timeout)
+
+
+def agencies(folder: Path, names: list[str], year: int = 2021) -> list[Path]:
+    paths = []
+    for n, name in enumerate(names):
+        path = folder / str(year) / f"{name}.yaml"
+        datafile.save(synthetic_report(name, year, seed=n + 1), path)
+        paths.append(path)
+    return paths
+
+
+def faulty_notebook(path: Path, code: str) -> Path:
+    """The report notebook with one extra cell, run after the parameters, before the report."""
+    nb = nbformat.read(REPORT_NB, as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])) + 1
+    nb.cells.insert(at, nbformat.v4.new_code_cell(code))
+    nbformat.write(nb, path)
+    return path
+
+
+def assert_outputs_complete(out: Path) -> None:
+    """Every file visible in ``out`` is whole: pages end with </html> and parse, JSON loads."""
+    for path in out.rglob("*"):
+        if path.is_dir() or path.name.startswith("."):
+            continue
+        assert not path.name.endswith(".tmp"), f"temporary file visible: {path}"
+        if path.suffix == ".html":
+            text = path.read_text(encoding="utf-8")
+            assert text.rstrip().endswith("</html>"), f"cut-off page: {path}"
+            assert BeautifulSoup(text, "lxml").find("body") is not None
+        elif path.suffix in (".json", ".ipynb"):
+            json.loads(path.read_text(encoding="utf-8"))
+    if (out / "index.html").exists():
+        index = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "lxml")
+        for a in index.find_all("a"):
+            from urllib.parse import unquote
+
+            assert (out / unquote(a["href"])).is_file(), f"index links a missing file: {a['href']}"
+
+
+def test_hanging_and_dying_agencies_fail_alone(tmp_path):
+    names = ["正常镇", "挂起镇", "崩溃镇"]
+    agencies(tmp_path / "params", names)
+    notebook = faulty_notebook(tmp_path / "faulty.ipynb", (
+        "import os, time\n"
+        "if '挂起镇' in data_file:\n    time.sleep(3600)\n"
+        "if '崩溃镇' in data_file:\n    os._exit(1)\n"))
+    out = tmp_path / "out"
+    start = time.monotonic()
+    proc = govkit("render", str(tmp_path / "params"), "--out", str(out), "--notebook", str(notebook),
+                  "--timeout", "10", "-j", "2", "-q", timeout=300)
+    elapsed = time.monotonic() - start
+    assert proc.returncode == 1, proc.stderr
+    assert elapsed < 200, f"batch took {elapsed:.0f} s"
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    by_agency = {r["agency"]: r for r in manifest["reports"]}
+    assert by_agency["正常镇"]["status"] == "ok" and (out / by_agency["正常镇"]["html"]).is_file()
+    assert by_agency["挂起镇"]["status"] == "failed" and by_agency["挂起镇"]["stage"] == "timeout"
+    assert "超时" in by_agency["挂起镇"]["error"]
+    assert by_agency["崩溃镇"]["status"] == "failed" and by_agency["崩溃镇"]["html"] is None
+    assert "崩溃镇" in by_agency["崩溃镇"]["error"]
+    for name in ("挂起镇", "崩溃镇"):
+        assert not (out / "2021" / f"{name}.html").exists()
+        assert name in proc.stderr  # each failure is reported by agency
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert all(name in index for name in names) and index.count("生成失败") >= 2
+    assert_outputs_complete(out)
+
+
+def test_killed_batch_leaves_only_complete_files_and_rerun_completes(tmp_path):
+    names = [f"示例镇{n}" for n in range(6)]
+    agencies(tmp_path / "params", names)
+    out = tmp_path / "out"
+    args = [sys.executable, "-m", "govkit", "render", str(tmp_path / "params"), "--out", str(out), "-j", "1", "-q"]
+    proc = subprocess.Popen(args, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and proc.poll() is None and not list(out.glob("2021/*.html")):
+            time.sleep(0.05)
+        assert proc.poll() is None, "the batch finished before it could be killed"
+        time.sleep(0.3)  # kill somewhere inside the next agency
+        os.killpg(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    done = sorted(p.stem for p in (out / "2021").glob("*.html"))
+    assert 1 <= len(done) < len(names), done
+    assert_outputs_complete(out)
+    assert not (out / "index.html").exists() or len(
+        BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "lxml").select("tbody tr")) == len(names)
+    rerun = govkit("render", str(tmp_path / "params"), "--out", str(out), "-j", "2", "-q")
+    assert rerun.returncode == 0, rerun.stderr
+    assert sorted(p.stem for p in (out / "2021").glob("*.html")) == sorted(names)
+    assert_outputs_complete(out)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["total"] == len(names) and manifest["failed"] == 0
+
+
+CODE_PATHS = [
+    '"; open("PWNED_A", "w").write("x"); "',
+    "x\nopen('PWNED_B', 'w').write('x')\n#",
+    "'''; __import__('os').system('touch PWNED_C'); '''",
+]
+
+
+def test_papermill_parameters_are_data_not_code(tmp_path):
+    """papermill writes parameters as Python literals: code in a value is one string constant, never run."""
+    import papermill
+
+    for n, value in enumerate(CODE_PATHS):
+        output = tmp_path / f"out{n}.ipynb"
+        with pytest.raises(papermill.PapermillExecutionError) as info:
+            papermill.execute_notebook(str(REPORT_NB), str(output), parameters={"data_file": value, "mode": "publish"},
+                                       kernel_name="python3", progress_bar=False, cwd=str(tmp_path),
+                                       execution_timeout=120)
+        assert info.value.ename == "DataFileError"  # the value was taken as a (missing) file name
+        injected = next(c for c in nbformat.read(output, as_version=4).cells
+                        if "injected-parameters" in c.metadata.get("tags", []))
+        assigned = {node.targets[0].id: node.value for node in ast.parse(injected.source).body
+                    if isinstance(node, ast.Assign)}
+        assert isinstance(assigned["data_file"], ast.Constant) and assigned["data_file"].value == value
+        assert len(ast.parse(injected.source).body) == 2  # two assignments, no other statement
+    assert not list(tmp_path.glob("PWNED*"))
+
+
+def test_render_passes_file_names_made_of_code_as_data(tmp_path):
+    folder = tmp_path / "params" / "2021"
+    folder.mkdir(parents=True)
+    names = ['a"; open("PWNED_D", "w").write("x"); "', "b\nopen('PWNED_E','w').write('x')\n#"]
+    for n, name in enumerate(names):
+        datafile.save(synthetic_report(f"代码镇{n}", 2021, seed=n), folder / f"{name}.yaml")
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "govkit", "render", str(tmp_path / "params"), "--out", str(out), "-q"],
+                          capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert len(list((out / "2021").glob("*.html"))) == 2
+    assert not list(tmp_path.rglob("PWNED*")) and not list(ROOT.glob("PWNED*"))
