@@ -114,7 +114,7 @@ def browser_page() -> Iterator:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1600, "height": 1000})
-            page.set_default_timeout(60_000)
+            page.set_default_timeout(120_000)
             yield page
         finally:
             browser.close()
