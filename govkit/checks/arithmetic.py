@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 from govkit.checks.base import CheckContext, Finding, registry
 from govkit.checks.common import num, place, t3_value_columns
+from govkit.formats import ColPath, RowPath
+from govkit.model import Report, Value
 
 
 @registry.register("t3-balance", "error", "表三每一列：一、本年新收 + 二、上年结转 = 三、（七）总计 + 四、结转下年度继续办理")
@@ -36,17 +38,8 @@ def t3_outcome_total(ctx: CheckContext) -> Iterator[Finding]:
     outcome_rows = [r for r in report.rows("三") if r[: len(group)] == group and r != total_row]
     columns, total = t3_value_columns(report)
     for col in [*columns, total]:
-        parts = [num(report.get("三", r, col)) for r in outcome_rows]
-        actual = num(report.get("三", total_row, col))
-        if actual is None or any(p is None for p in parts):
-            continue
-        expected = sum(parts)  # type: ignore[arg-type]
-        if expected != actual:
-            yield Finding(
-                rule="t3-outcome-total", severity="error", table="三", row=total_row, column=col,
-                expected=str(expected), actual=str(actual),
-                message=f"{place(report, '三', total_row, col)}：应为 {expected}（（一）至（六）各项办理结果之和），实为 {actual}",
-            )
+        parts = [report.get("三", r, col) for r in outcome_rows]
+        yield from _sum_mismatch("t3-outcome-total", report, total_row, col, parts, "（一）至（六）各项办理结果之和")
 
 
 @registry.register("t3-row-total", "error", "表三每一行：总计 = 自然人 + 法人或其他组织各项之和")
@@ -54,17 +47,23 @@ def t3_row_total(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
     columns, total = t3_value_columns(report)
     for row in report.rows("三"):
-        parts = [num(report.get("三", row, c)) for c in columns]
-        actual = num(report.get("三", row, total))
-        if actual is None or any(p is None for p in parts):
-            continue
-        expected = sum(parts)  # type: ignore[arg-type]
-        if expected != actual:
-            yield Finding(
-                rule="t3-row-total", severity="error", table="三", row=row, column=total,
-                expected=str(expected), actual=str(actual),
-                message=f"{place(report, '三', row, total)}：应为 {expected}（自然人+法人或其他组织各项之和），实为 {actual}",
-            )
+        parts = [report.get("三", row, c) for c in columns]
+        yield from _sum_mismatch("t3-row-total", report, row, total, parts, "自然人+法人或其他组织各项之和")
+
+
+def _sum_mismatch(rule: str, report: Report, row: RowPath, col: ColPath, parts: list[Value], why: str) -> Iterator[Finding]:
+    """A finding on table 三's cell (row, col) when it is not the sum of ``parts``."""
+    values = [num(p) for p in parts]
+    actual = num(report.get("三", row, col))
+    if actual is None or any(v is None for v in values):
+        return  # blank or bad cells are reported by cell-blank / cell-type
+    expected = sum(values)  # type: ignore[arg-type]
+    if expected != actual:
+        yield Finding(
+            rule=rule, severity="error", table="三", row=row, column=col,
+            expected=str(expected), actual=str(actual),
+            message=f"{place(report, '三', row, col)}：应为 {expected}（{why}），实为 {actual}",
+        )
 
 
 @registry.register("t4-total", "error", "表四：行政复议、未经复议直接起诉、复议后起诉各自的总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结")

@@ -166,12 +166,16 @@ class ReportEditor:
     # -----------------------------------------------------------------------------------------
     # Opening and building
 
-    def _open(self) -> bool:
+    def _read_report(self) -> tuple[bytes, Report]:
+        """The file's bytes (to notice later changes on disk) and the report they hold."""
         data = _read(self.path)
+        if data is None:
+            raise datafile.DataFileError(self.path, "文件不存在或无法读取")
+        return data, datafile.loads(data, self.path)
+
+    def _open(self) -> bool:
         try:
-            if data is None:
-                raise datafile.DataFileError(self.path, "文件不存在或无法读取")
-            report = datafile.loads(data, self.path)
+            data, report = self._read_report()
         except GovkitError as exc:
             self.report = None
             self.root.children = (self.style, widgets.HTML(f"<b>无法打开数据文件</b>：{escape(str(exc))}"))
@@ -521,11 +525,8 @@ class ReportEditor:
             self._set_status("请确认是否放弃本地修改", "error")
             return False
         self._hide(self.confirm_box)
-        data = _read(self.path)
         try:
-            if data is None:
-                raise datafile.DataFileError(self.path, "文件不存在或无法读取")
-            report = datafile.loads(data, self.path)
+            data, report = self._read_report()
         except GovkitError as exc:
             self._set_status(f"无法重新加载：{exc}", "error")
             return False
