@@ -666,6 +666,35 @@ def default_path(params: str | os.PathLike[str], meta: Meta) -> Path:
 
 
 COPY_MARK = ".副本-"
+MAX_SCAN = 5000  # files looked at in a year folder when the agency's file has another name
+
+
+def find_agency_file(params: str | os.PathLike[str], agency: str, year: int, name_hint: str | None = None) -> Path | None:
+    """The data file of ``agency`` for ``year`` under ``params`` (``params/<year>/``), or None.
+
+    Tries the canonical name, then ``name_hint`` (the same file name as this year's file), then
+    every file of that year whose ``meta.agency`` names the agency (files saved under another name).
+    Every tool that looks for last year's report uses this, so they all find the same file.
+    """
+    folder = Path(params) / str(year)
+    if not folder.is_dir():
+        return None
+    first = [default_path(params, Meta(agency=agency, year=year))]
+    if name_hint:
+        first.append(folder / name_hint)
+    rest = sorted(p for p in folder.glob("*.yaml") if p not in first and _is_data_file(p))[:MAX_SCAN]
+    for candidate in [*first, *rest]:
+        if candidate.is_file() and _agency_of(candidate) == (agency, year):
+            return candidate
+    return None
+
+
+def _agency_of(path: Path) -> tuple[str, int] | None:
+    try:
+        meta = load(path).meta
+    except GovkitError:
+        return None
+    return meta.agency, meta.year
 
 
 def _is_data_file(path: Path) -> bool:

@@ -112,26 +112,8 @@ def _previous_value(previous: Report, row: RowPath, col: ColPath) -> Value:
 
 
 def find_previous(agency: str, year: int, params: str | os.PathLike[str]) -> Path | None:
-    """The data file of ``agency`` for ``year`` under ``params``, or None.
-
-    Looks at the canonical file name first, then at every file of that year whose ``meta.agency``
-    names the agency (files imported under another name).
-    """
-    canonical = datafile.default_path(params, Meta(agency=agency, year=year))
-    if canonical.is_file():
-        return canonical
-    folder = Path(params) / str(year)
-    if not folder.is_dir():
-        return None
-    for candidate in sorted(folder.glob("*.yaml")):
-        if candidate.name.startswith("."):
-            continue
-        try:
-            if datafile.load(candidate).meta.agency == agency:
-                return candidate
-        except GovkitError:
-            continue
-    return None
+    """The data file of ``agency`` for ``year`` under ``params``, or None (see :func:`datafile.find_agency_file`)."""
+    return datafile.find_agency_file(params, agency, year)
 
 
 def create_next(agency_or_file: str | os.PathLike[str], year: int, params: str | os.PathLike[str] = "params",

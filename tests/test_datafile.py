@@ -48,3 +48,19 @@ def test_decimal_amounts_stay_exact(tmp_path):
     again = datafile.load(path)
     assert again.get("二", row, col) == Decimal("0.0001")
     assert "本年收费金额（单位：万元）: 0.0001}" in path.read_text(encoding="utf-8")
+
+
+def test_last_years_file_is_found_under_any_name(tmp_path, example_report):
+    from govkit.checks.files import check_paths
+    from govkit.newreport import new_from_previous
+    from govkit.render.inputs import previous_path
+
+    last = datafile.save(example_report, tmp_path / "2020" / "穆家峪镇-2020年报.yaml")  # not the canonical name
+    report = new_from_previous(example_report, 2021)
+    f = report.format
+    report.set("三", f.row("三", "carried_in"), f.column("三", "total"), 5)  # contradicts last year's 0
+    this = datafile.save(report, datafile.default_path(tmp_path, report.meta))
+    assert datafile.find_agency_file(tmp_path, report.meta.agency, 2020) == last
+    assert previous_path(this, report) == last
+    [result] = [r for r in check_paths([this])]
+    assert any(x.rule == "carryover" for x in result.findings)

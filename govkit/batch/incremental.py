@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import govkit
-from govkit.datafile import atomic_write, default_path
+from govkit.datafile import atomic_write, default_path, find_agency_file
 from govkit.model import Meta
 
 if TYPE_CHECKING:
@@ -55,9 +55,11 @@ def fingerprint(options: Options, notebook: Path) -> str:
 
 
 def previous_candidates(data_file: Path, agency: str, year: int) -> list[Path]:
-    """Where last year's file may be (as :func:`govkit.render.inputs.previous_path` looks for it)."""
+    """Where last year's file is or may appear (the first places :func:`datafile.find_agency_file` tries)."""
     params = data_file.resolve().parent.parent
-    return [default_path(params, Meta(agency=agency, year=year - 1)), params / str(year - 1) / data_file.name]
+    places = [default_path(params, Meta(agency=agency, year=year - 1)), params / str(year - 1) / data_file.name]
+    found = find_agency_file(params, agency, year - 1, data_file.name)
+    return places + ([found] if found is not None and found not in places else [])
 
 
 class Build:

@@ -11,9 +11,6 @@ from govkit.checks import run_checks
 from govkit.checks.base import Finding
 from govkit.errors import DataFileError
 from govkit.model import Report
-from govkit.paths import safe_name
-
-MAX_SCAN = 5000  # files looked at in a sibling year folder when the agency's file has another name
 
 
 @dataclass
@@ -70,26 +67,11 @@ def check_paths(paths: list[str | os.PathLike[str]]) -> list[FileResult]:
         report = result.report
         if report is None:
             continue
-        previous_path = given.get((report.meta.agency, report.meta.year - 1)) or _sibling(result.path, report, loader)
+        previous_path = given.get((report.meta.agency, report.meta.year - 1)) or datafile.find_agency_file(
+            result.path.parent.parent, report.meta.agency, report.meta.year - 1, result.path.name)
         previous = loader.load(previous_path) if previous_path else None
         if isinstance(previous, DataFileError):
             previous, previous_path = None, None
         result.previous = previous_path
         result.findings = run_checks(report, previous)
     return results
-
-
-def _sibling(path: Path, report: Report, loader: _Loader) -> Path | None:
-    """Last year's file of the same agency in ``<params>/<year-1>/`` beside the file's year folder."""
-    folder = path.parent.parent / str(report.meta.year - 1)
-    if not folder.is_dir():
-        return None
-    agency = report.meta.agency
-    guess = folder / f"{safe_name(agency)}.yaml"
-    candidates = [guess] if guess.is_file() else []
-    candidates += sorted(p for p in folder.glob("*.yaml") if p != guess and p.is_file())[:MAX_SCAN]
-    for candidate in candidates:
-        other = loader.load(candidate)
-        if isinstance(other, Report) and other.meta.agency == agency and other.meta.year == report.meta.year - 1:
-            return candidate
-    return None

@@ -7,18 +7,13 @@ from pathlib import Path
 from govkit import datafile
 from govkit.checks import Finding, run_checks
 from govkit.errors import DataFileError
-from govkit.model import Meta, Report
+from govkit.model import Report
 
 
 def previous_path(path: str | Path, report: Report) -> Path | None:
     """Last year's data file of the same agency, ``<params>/<year-1>/``, if there is one."""
     path = Path(path)
-    params = path.resolve().parent.parent
-    candidates = [
-        datafile.default_path(params, Meta(agency=report.meta.agency, year=report.meta.year - 1)),
-        params / str(report.meta.year - 1) / path.name,
-    ]
-    return next((c for c in candidates if c.is_file()), None)
+    return datafile.find_agency_file(path.resolve().parent.parent, report.meta.agency, report.meta.year - 1, path.name)
 
 
 def load_for_render(path: str | Path) -> tuple[Report, Report | None, list[Finding]]:

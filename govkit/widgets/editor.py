@@ -21,7 +21,7 @@ from govkit.checks import Finding, run_checks
 from govkit.errors import GovkitError
 from govkit.formats import ColPath, RowPath
 from govkit.model import LEVELS, PREAMBLE, Report
-from govkit.newreport import find_previous, new_from_previous, write_new
+from govkit.newreport import new_from_previous, write_new
 from govkit.widgets.cells import CellInput
 from govkit.widgets.grid import part_grid
 from govkit.widgets.style import CSS
@@ -196,8 +196,7 @@ class ReportEditor:
         assert self.report is not None
         meta = self.report.meta
         self.previous, self.previous_path = None, None
-        candidate = self.params / str(meta.year - 1) / self.path.name
-        found = candidate if candidate.is_file() else find_previous(meta.agency, meta.year - 1, self.params)
+        found = datafile.find_agency_file(self.params, meta.agency, meta.year - 1, self.path.name)
         if found is None:
             return
         try:
