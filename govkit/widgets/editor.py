@@ -182,6 +182,12 @@ class ReportEditor:
             self.error = str(exc)
             return False
         self.error = None
+        self._adopt(data, report)
+        self._set_status("")
+        return True
+
+    def _adopt(self, data: bytes, report: Report) -> None:
+        """Make the report just read from disk the one being edited, with its checks."""
         report.source = self.path
         self.report = report
         self.disk_digest = _digest(data)
@@ -189,8 +195,6 @@ class ReportEditor:
         self._build()
         self.dirty = False
         self._recheck()
-        self._set_status("")
-        return True
 
     def _load_previous(self) -> None:
         assert self.report is not None
@@ -529,14 +533,8 @@ class ReportEditor:
         except GovkitError as exc:
             self._set_status(f"无法重新加载：{exc}", "error")
             return False
-        report.source = self.path
-        self.report = report
-        self.disk_digest = _digest(data)
-        self._load_previous()
-        self._build()
-        self.dirty = False
+        self._adopt(data, report)
         self._hide(self.conflict_box)
-        self._recheck()
         self._set_status(f"已重新加载（{datetime.now():%H:%M:%S}）", "ok")
         return True
 
