@@ -83,8 +83,9 @@ def run_measured(cmd: list[str]) -> tuple[float, int]:
 
 
 def govkit_render(params: Path, out: Path, workers: int) -> tuple[float, int]:
-    return run_measured([sys.executable, "-m", "govkit", "render", str(params), "--out", str(out),
-                         "--workers", str(workers), "-q"])
+    return run_measured(
+        [sys.executable, "-m", "govkit", "render", str(params), "--out", str(out), "--workers", str(workers), "-q"]
+    )
 
 
 def cli_loop(files: list[Path], work: Path) -> float:
@@ -92,11 +93,31 @@ def cli_loop(files: list[Path], work: Path) -> float:
     start = time.perf_counter()
     for f in files:
         executed = work / f"{f.stem}.ipynb"
-        subprocess.run([sys.executable, "-m", "papermill", str(default_notebook()), str(executed), "-k", "python3",
-                        "-p", "data_file", str(f.resolve()), "-p", "mode", "publish", "--no-progress-bar"],
-                       check=True, capture_output=True)
-        subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--no-input", str(executed)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "papermill",
+                str(default_notebook()),
+                str(executed),
+                "-k",
+                "python3",
+                "-p",
+                "data_file",
+                str(f.resolve()),
+                "-p",
+                "mode",
+                "publish",
+                "--no-progress-bar",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--no-input", str(executed)],
+            check=True,
+            capture_output=True,
+        )
     return (time.perf_counter() - start) / len(files)
 
 
@@ -134,17 +155,21 @@ def main() -> None:
             again, again_peak = govkit_render(case / "params", case / "out", args.workers)
             page, full = floors(files)
             rows[n] = (files, cold, cold_peak, again, page, full)
-            print(f"N={n}: govkit render cold {cold:.2f} s = {cold / n:.3f} s/agency, peak RSS {cold_peak / 2**20:.0f} MiB; "
-                  f"unchanged rerun {again:.2f} s ({again / cold:.1%} of cold), peak RSS {again_peak / 2**20:.0f} MiB")
+            print(
+                f"N={n}: govkit render cold {cold:.2f} s = {cold / n:.3f} s/agency, peak RSS {cold_peak / 2**20:.0f} MiB; "
+                f"unchanged rerun {again:.2f} s ({again / cold:.1%} of cold), peak RSS {again_peak / 2**20:.0f} MiB"
+            )
         first = rows[sizes[0]][0][:sample]
         cli = cli_loop(first, root / "cli")
         print(f"plain CLI loop (papermill + nbconvert, {sample} agencies): {cli:.2f} s/agency")
         for n, (_files, cold, _peak, again, page, full) in rows.items():
             per = cold / n
-            print(f"N={n}: floor render_page {page * 1000:.1f} ms/agency (with load + checks {full * 1000:.1f} ms); "
-                  f"CLI loop / govkit = {cli / per:.1f}x (target >= 20x); govkit / floor = {per / page:.0f}x "
-                  f"(vs floor with load + checks {per / full:.1f}x; target <= 4x); rerun / cold = {again / cold:.1%} "
-                  f"(target < 5%)")
+            print(
+                f"N={n}: floor render_page {page * 1000:.1f} ms/agency (with load + checks {full * 1000:.1f} ms); "
+                f"CLI loop / govkit = {cli / per:.1f}x (target >= 20x); govkit / floor = {per / page:.0f}x "
+                f"(vs floor with load + checks {per / full:.1f}x; target <= 4x); rerun / cold = {again / cold:.1%} "
+                f"(target < 5%)"
+            )
         if len(sizes) > 1:
             lo, hi = sizes[0], sizes[-1]
             ratio = rows[hi][2] / rows[lo][2]

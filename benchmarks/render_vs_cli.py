@@ -29,15 +29,30 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="govkit-bench-"))
     try:
         params = root / "params"
-        files = [datafile.save(synthetic_report(f"示例镇{i:03d}", 2021, seed=i), params / "2021" / f"示例镇{i:03d}.yaml")
-                 for i in range(args.agencies)]
+        files = [
+            datafile.save(synthetic_report(f"示例镇{i:03d}", 2021, seed=i), params / "2021" / f"示例镇{i:03d}.yaml")
+            for i in range(args.agencies)
+        ]
         papermill = shutil.which("papermill") or "papermill"
         jupyter = shutil.which("jupyter") or "jupyter"
 
         start = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-c", "from govkit.cli import main; main()", "render", str(params),
-                               "--out", str(root / "out"), "--workers", str(args.workers), "-q"],
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from govkit.cli import main; main()",
+                "render",
+                str(params),
+                "--out",
+                str(root / "out"),
+                "--workers",
+                str(args.workers),
+                "-q",
+            ],
+            capture_output=True,
+            text=True,
+        )
         batch = time.perf_counter() - start
         if proc.returncode != 0:
             sys.exit(f"govkit render failed: {proc.stderr}")
@@ -48,10 +63,25 @@ def main() -> None:
         start = time.perf_counter()
         for f in sample:
             executed = cli_dir / f"{f.stem}.ipynb"
-            subprocess.run([papermill, str(default_notebook()), str(executed), "-p", "data_file", str(f), "-p", "mode",
-                            "publish", "--no-progress-bar"], check=True, capture_output=True)
-            subprocess.run([jupyter, "nbconvert", "--to", "html", "--no-input", str(executed)], check=True,
-                           capture_output=True)
+            subprocess.run(
+                [
+                    papermill,
+                    str(default_notebook()),
+                    str(executed),
+                    "-p",
+                    "data_file",
+                    str(f),
+                    "-p",
+                    "mode",
+                    "publish",
+                    "--no-progress-bar",
+                ],
+                check=True,
+                capture_output=True,
+            )
+            subprocess.run(
+                [jupyter, "nbconvert", "--to", "html", "--no-input", str(executed)], check=True, capture_output=True
+            )
         cli = time.perf_counter() - start
 
         reports = [datafile.load(f) for f in files]
@@ -64,7 +94,9 @@ def main() -> None:
         per_cli = cli / len(sample)
         print(f"agencies: {len(files)}  workers: {args.workers}  cpu: {os.cpu_count()}")
         print(f"govkit render (whole batch, incl. start-up): {batch:.2f} s total, {per_batch:.2f} s per agency")
-        print(f"papermill CLI + nbconvert CLI loop ({len(sample)} agencies): {cli:.2f} s total, {per_cli:.2f} s per agency")
+        print(
+            f"papermill CLI + nbconvert CLI loop ({len(sample)} agencies): {cli:.2f} s total, {per_cli:.2f} s per agency"
+        )
         print(f"ratio CLI loop / govkit render per agency: {per_cli / per_batch:.2f}x")
         print(f"no-kernel floor (render_page in-process): {floor / len(files) * 1000:.1f} ms per agency")
     finally:

@@ -27,7 +27,11 @@ from matplotlib.figure import Figure  # noqa: E402
 from govkit.errors import GovkitError  # noqa: E402
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Source Han Sans SC", "WenQuanYi Zen Hei")
-FONT_DIRS = (Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/opentype"))
+FONT_DIRS = (
+    Path("/usr/share/fonts/opentype/noto"),
+    Path("/usr/share/fonts/truetype/noto"),
+    Path("/usr/share/fonts/opentype"),
+)
 SAMPLE = "政府信息公开申请数量 予以公开 无法提供"
 COLORS = ("#3465a4", "#73d216", "#f57900", "#cc0000", "#75507b", "#888a85", "#c4a000", "#06989a")
 
@@ -136,8 +140,9 @@ def img_html(fig: Figure, alt: str) -> str:
     return f'<img class="gk-chart" alt="{html.escape(alt)}" data-font="{html.escape(font)}" src="data:image/png;base64,{data}">'
 
 
-def stacked_shares(labels: Sequence[str], series: dict[str, Sequence[float]], title: str,
-                   marked: Sequence[str] = ()) -> Figure:
+def stacked_shares(
+    labels: Sequence[str], series: dict[str, Sequence[float]], title: str, marked: Sequence[str] = ()
+) -> Figure:
     """Horizontal stacked bars of shares (0–1), one bar per label; ``marked`` labels get a ▲."""
     setup_fonts()
     height = max(2.5, 0.42 * len(labels) + 1.4)

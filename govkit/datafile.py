@@ -45,7 +45,9 @@ TOP_KEYS = ("format", "meta", "sections", "tables")
 META_KEYS = ("agency", "short_name", "level", "district", "year", "published")
 SECTION_KEYS = (PREAMBLE, *SECTION_IDS)
 TABLE_IDS = ("二", "三", "四")
-HEADER = "govkit 数据文件：政府信息公开工作年度报告。表格单元格填非负整数（本年增/减可为负，万元金额可带小数）；空白写 ~"
+HEADER = (
+    "govkit 数据文件：政府信息公开工作年度报告。表格单元格填非负整数（本年增/减可为负，万元金额可带小数）；空白写 ~"
+)
 
 
 class _Decimal(Decimal):
@@ -124,7 +126,9 @@ def _decode(raw: bytes | str, path: Path | str | None) -> str:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
-            raise DataFileError(path, "文件不是 UTF-8 编码（GBK 等编码的文件请先用 govkit import 导入或另存为 UTF-8）", line) from None
+            raise DataFileError(
+                path, "文件不是 UTF-8 编码（GBK 等编码的文件请先用 govkit import 导入或另存为 UTF-8）", line
+            ) from None
     if len(text) > MAX_BYTES:
         raise DataFileError(path, f"内容过长（{len(text)} 个字符，上限 {MAX_BYTES}）")
     if not text.strip():
@@ -168,7 +172,9 @@ def _refuse_anchors(doc: Any, path: Path | str | None) -> None:
         anchor = getattr(getattr(node, "anchor", None), "value", None)
         is_container = isinstance(node, (dict, list))
         if anchor or (is_container and id(node) in seen):
-            raise DataFileError(path, "不允许使用 YAML 锚点或别名（& 或 *），请直接写出数值", _line(parent, key) or _line(node, None))
+            raise DataFileError(
+                path, "不允许使用 YAML 锚点或别名（& 或 *），请直接写出数值", _line(parent, key) or _line(node, None)
+            )
         if not is_container:
             continue
         seen.add(id(node))
@@ -298,7 +304,9 @@ class _Reader:
         try:
             return date.fromisoformat(str(value).strip())
         except ValueError:
-            raise self.fail(f"日期应写作 2021-01-31 的形式，实为「{_short(value)}」", node, key, f"meta.{key}") from None
+            raise self.fail(
+                f"日期应写作 2021-01-31 的形式，实为「{_short(value)}」", node, key, f"meta.{key}"
+            ) from None
 
     def format(self, doc: CommentedMap, year: int) -> Format:
         if "format" not in doc:
@@ -330,14 +338,28 @@ class _Reader:
         where = f"表{table_id}"
         node = self.mapping(tables[table_id], tables, table_id, where)
         if len(spec.parts) > 1:
-            self.keys(node, tuple(p.caption for p in spec.parts if p.caption), where, required=tuple(p.caption for p in spec.parts if p.caption))
+            self.keys(
+                node,
+                tuple(p.caption for p in spec.parts if p.caption),
+                where,
+                required=tuple(p.caption for p in spec.parts if p.caption),
+            )
             for part in spec.parts:
                 block = self.mapping(node[part.caption], node, part.caption, f"{where} {part.caption}")
                 self.rows(report, table_id, part, part.rows, block, (part.caption,), allow_split=spec.local_subrows)
         else:
             self.rows(report, table_id, spec.parts[0], spec.parts[0].rows, node, (), allow_split=spec.local_subrows)
 
-    def rows(self, report: Report, table_id: str, part: PartSpec, specs: tuple, node: CommentedMap, prefix: RowPath, allow_split: bool) -> None:
+    def rows(
+        self,
+        report: Report,
+        table_id: str,
+        part: PartSpec,
+        specs: tuple,
+        node: CommentedMap,
+        prefix: RowPath,
+        allow_split: bool,
+    ) -> None:
         where = f"表{table_id} " + " / ".join(prefix)
         if len(specs) == 1 and not specs[0].label:  # table 四: one unlabelled row
             self.values(report, table_id, part, prefix, node, node, None, where)
@@ -351,7 +373,12 @@ class _Reader:
             child = self.mapping(node[spec.label], node, spec.label, here)
             if spec.children:
                 self.rows(report, table_id, part, spec.children, child, row, allow_split)
-            elif allow_split and child and all(isinstance(v, dict) for v in child.values()) and not self._is_columns(part, child):
+            elif (
+                allow_split
+                and child
+                and all(isinstance(v, dict) for v in child.values())
+                and not self._is_columns(part, child)
+            ):
                 self.split(report, table_id, part, row, child, here)
             else:
                 self.values(report, table_id, part, row, child, node, spec.label, here)
@@ -366,7 +393,9 @@ class _Reader:
                 position = list(node).index(key)
                 node.insert(position, aliases[key], node.pop(key))
 
-    def split(self, report: Report, table_id: str, part: PartSpec, row: RowPath, node: CommentedMap, where: str) -> None:
+    def split(
+        self, report: Report, table_id: str, part: PartSpec, row: RowPath, node: CommentedMap, where: str
+    ) -> None:
         names = []
         for name in node:
             if not isinstance(name, str) or not name.strip() or has_control_chars(name):
@@ -376,7 +405,9 @@ class _Reader:
         for name in names:
             self.values(report, table_id, part, (*row, name), node[name], node, name, f"{where} / {name}")
 
-    def values(self, report: Report, table_id: str, part: PartSpec, row: RowPath, node: Any, parent: Any, key: Any, where: str) -> None:
+    def values(
+        self, report: Report, table_id: str, part: PartSpec, row: RowPath, node: Any, parent: Any, key: Any, where: str
+    ) -> None:
         node = self.mapping(node, parent, key, where)
         leaves = part.leaf_columns()
         tree: dict = {}
@@ -564,7 +595,9 @@ def check_meta(report: Report) -> None:
                 raise DataFileError(where, f"「{key}」不能为空", where=f"meta.{key}")
             return
         if not isinstance(value, str) or has_control_chars(value) or len(value) > 200:
-            raise DataFileError(where, f"「{key}」含有换行或控制字符，或超过 200 字：「{_short(value)}」", where=f"meta.{key}")
+            raise DataFileError(
+                where, f"「{key}」含有换行或控制字符，或超过 200 字：「{_short(value)}」", where=f"meta.{key}"
+            )
 
     text("agency", m.agency, required=True)
     text("short_name", m.short_name)
@@ -595,7 +628,9 @@ def dumps(report: Report) -> str:
     text = stream.getvalue()
     size = len(text.encode("utf-8"))
     if size > MAX_BYTES:
-        raise DataFileError(report.source, f"内容过大（{size} 字节，上限 {MAX_BYTES} 字节），保存后将无法再打开；请精简正文")
+        raise DataFileError(
+            report.source, f"内容过大（{size} 字节，上限 {MAX_BYTES} 字节），保存后将无法再打开；请精简正文"
+        )
     report._doc = doc  # type: ignore[attr-defined]
     return text
 
@@ -669,7 +704,9 @@ COPY_MARK = ".副本-"
 MAX_SCAN = 5000  # files looked at in a year folder when the agency's file has another name
 
 
-def find_agency_file(params: str | os.PathLike[str], agency: str, year: int, name_hint: str | None = None) -> Path | None:
+def find_agency_file(
+    params: str | os.PathLike[str], agency: str, year: int, name_hint: str | None = None
+) -> Path | None:
     """The data file of ``agency`` for ``year`` under ``params`` (``params/<year>/``), or None.
 
     Tries the canonical name, then ``name_hint`` (the same file name as this year's file), then

@@ -98,7 +98,9 @@ def part_columns(part: PartSpec) -> list[tuple[ColPath, str, ColumnSpec]]:
     return [(path, "/".join(ids), spec) for path, ids, spec in _walk_col_ids(part.columns, (), ())]
 
 
-def _walk_col_ids(specs: tuple[ColumnSpec, ...], path: ColPath, ids: tuple[str, ...]) -> Iterator[tuple[ColPath, tuple[str, ...], ColumnSpec]]:
+def _walk_col_ids(
+    specs: tuple[ColumnSpec, ...], path: ColPath, ids: tuple[str, ...]
+) -> Iterator[tuple[ColPath, tuple[str, ...], ColumnSpec]]:
     for spec in specs:
         here, here_ids = (*path, spec.label), (*ids, spec.id)
         if spec.children:
@@ -142,11 +144,21 @@ def tidy(reports: Iterable[Report]) -> pd.DataFrame:
                     cid, spec = cids[(official, col)]
                     value = cells.get((row, col))
                     text = value_text(value)
-                    records.append((
-                        report.meta.agency, report.meta.year, fmt.version, table_id,
-                        SEP.join(row), SEP.join(col), rids[official], cid, spec.type,
-                        text, float(value) if value is not None else math.nan,
-                    ))
+                    records.append(
+                        (
+                            report.meta.agency,
+                            report.meta.year,
+                            fmt.version,
+                            table_id,
+                            SEP.join(row),
+                            SEP.join(col),
+                            rids[official],
+                            cid,
+                            spec.type,
+                            text,
+                            float(value) if value is not None else math.nan,
+                        )
+                    )
     frame = pd.DataFrame.from_records(records, columns=list(TIDY_COLUMNS))
     return _typed(frame)
 
@@ -205,8 +217,9 @@ def csv_unsafe(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for name in out.columns:
         if pd.api.types.is_string_dtype(out[name]) or pd.api.types.is_object_dtype(out[name]):
-            out[name] = out[name].map(lambda t: t[1:] if isinstance(t, str) and t.startswith("'") else t,
-                                      na_action="ignore")
+            out[name] = out[name].map(
+                lambda t: t[1:] if isinstance(t, str) and t.startswith("'") else t, na_action="ignore"
+            )
     return out
 
 
@@ -262,7 +275,7 @@ def _fill_table(report: Report, table_id: str, rows: pd.DataFrame) -> None:
         parent = next((p for t, p in official.items() if text.startswith(t + SEP)), None)
         if parent is None or not fmt.table(table_id).local_subrows:
             raise DatasetError(f"表{table_id} 没有行「{text}」（{report.meta.agency} {report.meta.year}年）")
-        name = text[len(SEP.join(parent) + SEP):]
+        name = text[len(SEP.join(parent) + SEP) :]
         splits.setdefault(parent, []).append(name)
         paths[text] = (*parent, name)
     for parent, names in splits.items():

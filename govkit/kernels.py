@@ -181,7 +181,9 @@ class WarmKernel:
     def _run(self, code: str, timeout: float) -> None:
         reply = self.kc.execute_interactive(code, timeout=timeout, store_history=False, output_hook=lambda msg: None)
         if reply["content"]["status"] != "ok":
-            raise RuntimeError(f"kernel set-up failed: {reply['content'].get('ename')}: {reply['content'].get('evalue')}")
+            raise RuntimeError(
+                f"kernel set-up failed: {reply['content'].get('ename')}: {reply['content'].get('evalue')}"
+            )
 
     def alive(self) -> bool:
         return self.km is not None and self.km.is_alive()

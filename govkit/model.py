@@ -154,10 +154,16 @@ class Report:
         row_depth = max((len(r) for r in rows), default=1) or 1
         col_depth = max(len(c) for c in cols)
         data = [[self.cells[table_id].get((row, col)) for col in cols] for row in rows]
-        index = pd.MultiIndex.from_tuples([_pad(r, row_depth) for r in rows]) if row_depth > 1 else (
-            pd.Index([r[0] if r else "" for r in rows]))
-        columns = pd.MultiIndex.from_tuples([_pad(c, col_depth) for c in cols]) if col_depth > 1 else (
-            pd.Index([c[0] for c in cols]))
+        index = (
+            pd.MultiIndex.from_tuples([_pad(r, row_depth) for r in rows])
+            if row_depth > 1
+            else (pd.Index([r[0] if r else "" for r in rows]))
+        )
+        columns = (
+            pd.MultiIndex.from_tuples([_pad(c, col_depth) for c in cols])
+            if col_depth > 1
+            else (pd.Index([c[0] for c in cols]))
+        )
         return pd.DataFrame(data, index=index, columns=columns, dtype=object)
 
 

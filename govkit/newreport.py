@@ -47,8 +47,9 @@ def new_from_previous(previous: Report, year: int) -> Report:
         raise NewReportError(f"新年度（{year}）应晚于上年报告的年度（{previous.meta.year}）")
     fmt = format_for_year(year)
     old = previous.meta
-    meta = Meta(agency=old.agency, year=year, level=old.level, short_name=old.short_name,
-                district=old.district, published=None)
+    meta = Meta(
+        agency=old.agency, year=year, level=old.level, short_name=old.short_name, district=old.district, published=None
+    )
     report = Report.blank(meta, fmt)
     same_format = previous.format.version == fmt.version
     if same_format:
@@ -116,8 +117,13 @@ def find_previous(agency: str, year: int, params: str | os.PathLike[str]) -> Pat
     return datafile.find_agency_file(params, agency, year)
 
 
-def create_next(agency_or_file: str | os.PathLike[str], year: int, params: str | os.PathLike[str] = "params",
-                blank_if_missing: bool = False, level: str = "乡镇") -> Path:
+def create_next(
+    agency_or_file: str | os.PathLike[str],
+    year: int,
+    params: str | os.PathLike[str] = "params",
+    blank_if_missing: bool = False,
+    level: str = "乡镇",
+) -> Path:
     """Create ``params/<year>/<agency>.yaml`` from last year's file of the agency; return its path.
 
     Args:
@@ -148,7 +154,8 @@ def create_next(agency_or_file: str | os.PathLike[str], year: int, params: str |
             expected = datafile.default_path(params, Meta(agency=agency, year=year - 1))
             raise NewReportError(
                 f"找不到「{agency}」{year - 1} 年的数据文件（应为 {expected}）；"
-                "请检查机关全称，或直接给出上年数据文件的路径；新设机关可加 --blank 新建空白报告")
+                "请检查机关全称，或直接给出上年数据文件的路径；新设机关可加 --blank 新建空白报告"
+            )
     target = datafile.default_path(params, report.meta)
     write_new(target, datafile.dumps(report))
     return target

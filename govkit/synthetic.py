@@ -14,8 +14,14 @@ from govkit.model import Meta, Report
 SYNTHETIC_MARK = "（示例数据，非真实发布）"
 
 
-def synthetic_report(agency: str, year: int, seed: int | str = 0, fmt: Format | None = None,
-                     carried_in: dict[tuple[str, ...], int] | None = None, level: str = "乡镇") -> Report:
+def synthetic_report(
+    agency: str,
+    year: int,
+    seed: int | str = 0,
+    fmt: Format | None = None,
+    carried_in: dict[tuple[str, ...], int] | None = None,
+    level: str = "乡镇",
+) -> Report:
     """A report whose tables satisfy every arithmetic rule (R1–R4).
 
     ``carried_in`` maps table-三 column paths to last year's 结转下年度继续办理, to chain years.
@@ -66,11 +72,13 @@ def synthetic_report(agency: str, year: int, seed: int | str = 0, fmt: Format | 
                 else:
                     value = rng.randint(0, 200)
                 report.set("二", row, col, value)
-    report.sections.update({
-        "一": f"{SYNTHETIC_MARK}{agency}{year}年度政府信息公开工作总体情况（示例文字）。",
-        "五": f"{SYNTHETIC_MARK}存在的主要问题及改进情况（示例文字）。",
-        "六": f"{SYNTHETIC_MARK}无。",
-    })
+    report.sections.update(
+        {
+            "一": f"{SYNTHETIC_MARK}{agency}{year}年度政府信息公开工作总体情况（示例文字）。",
+            "五": f"{SYNTHETIC_MARK}存在的主要问题及改进情况（示例文字）。",
+            "六": f"{SYNTHETIC_MARK}无。",
+        }
+    )
     return report
 
 

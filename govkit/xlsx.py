@@ -24,11 +24,24 @@ from govkit.model import LEVELS, PREAMBLE, SECTION_IDS, Report
 
 META_SHEET = "基本信息"
 TEXT_SHEET = "正文"
-META_FIELDS = (("agency", "机关名称"), ("short_name", "简称"), ("level", "机关层级"), ("district", "所属区县"),
-               ("year", "年度"), ("published", "发布日期"), ("format", "格式版本"))
-SECTION_LABELS = {PREAMBLE: "前言", "一": "一、总体情况", "二": "二、主动公开政府信息情况",
-                  "三": "三、收到和处理政府信息公开申请情况", "四": "四、政府信息公开行政复议、行政诉讼情况",
-                  "五": "五、存在的主要问题及改进情况", "六": "六、其他需要报告的事项"}
+META_FIELDS = (
+    ("agency", "机关名称"),
+    ("short_name", "简称"),
+    ("level", "机关层级"),
+    ("district", "所属区县"),
+    ("year", "年度"),
+    ("published", "发布日期"),
+    ("format", "格式版本"),
+)
+SECTION_LABELS = {
+    PREAMBLE: "前言",
+    "一": "一、总体情况",
+    "二": "二、主动公开政府信息情况",
+    "三": "三、收到和处理政府信息公开申请情况",
+    "四": "四、政府信息公开行政复议、行政诉讼情况",
+    "五": "五、存在的主要问题及改进情况",
+    "六": "六、其他需要报告的事项",
+}
 NOTE = "说明：只填写白色单元格。件数填非负整数，本年增/减可填负数，金额单位为万元；不要留空，没有发生的填 0。"
 _MAX_CELL_TEXT = 32000
 _THIN = Side(style="thin", color="808080")
@@ -75,8 +88,15 @@ def _meta_sheet(ws: Worksheet, report: Report) -> None:
     ws.cell(1, 1).font = Font(bold=True, size=14)
     ws.cell(1, 1).alignment = _CENTER
     m = report.meta
-    values = {"agency": m.agency, "short_name": m.short_name, "level": m.level, "district": m.district,
-              "year": m.year, "published": m.published, "format": report.format.version}
+    values = {
+        "agency": m.agency,
+        "short_name": m.short_name,
+        "level": m.level,
+        "district": m.district,
+        "year": m.year,
+        "published": m.published,
+        "format": report.format.version,
+    }
     for n, (key, label) in enumerate(META_FIELDS, start=2):
         _label(ws.cell(n, 1), label)
         cell = ws.cell(n, 2)
@@ -92,9 +112,17 @@ def _meta_sheet(ws: Worksheet, report: Report) -> None:
         cell.border = _BORDER
         cell.alignment = _LEFT
     rows = {key: n for n, (key, _) in enumerate(META_FIELDS, start=2)}
-    _validate(ws, DataValidation(type="list", formula1='"' + ",".join(LEVELS) + '"', allow_blank=False), f"B{rows['level']}")
-    _validate(ws, DataValidation(type="whole", operator="between", formula1="2008", formula2="2100"), f"B{rows['year']}")
-    _validate(ws, DataValidation(type="date", operator="greaterThan", formula1="39448", allow_blank=True), f"B{rows['published']}")
+    _validate(
+        ws, DataValidation(type="list", formula1='"' + ",".join(LEVELS) + '"', allow_blank=False), f"B{rows['level']}"
+    )
+    _validate(
+        ws, DataValidation(type="whole", operator="between", formula1="2008", formula2="2100"), f"B{rows['year']}"
+    )
+    _validate(
+        ws,
+        DataValidation(type="date", operator="greaterThan", formula1="39448", allow_blank=True),
+        f"B{rows['published']}",
+    )
     _validate(ws, DataValidation(type="list", formula1='"2019,2021"', allow_blank=False), f"B{rows['format']}")
     note = ws.cell(len(META_FIELDS) + 3, 1)
     set_text(note, NOTE)
@@ -131,7 +159,7 @@ def _chunks(text: str) -> list[str]:
         if out and len(out[-1]) + 1 + len(line) <= _MAX_CELL_TEXT:
             out[-1] += "\n" + line
         else:
-            out.extend(line[i:i + _MAX_CELL_TEXT] for i in range(0, max(len(line), 1), _MAX_CELL_TEXT))
+            out.extend(line[i : i + _MAX_CELL_TEXT] for i in range(0, max(len(line), 1), _MAX_CELL_TEXT))
     return out if text else []
 
 
@@ -146,7 +174,9 @@ def read_meta_sheet(ws: Worksheet) -> dict[str, str]:
                 value = value.date()
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
-            out[labels[label]] = "" if value is None else (value.isoformat() if isinstance(value, date) else str(value).strip())
+            out[labels[label]] = (
+                "" if value is None else (value.isoformat() if isinstance(value, date) else str(value).strip())
+            )
     return out
 
 
@@ -302,7 +332,9 @@ def _validation(spec: ColumnSpec) -> DataValidation:
         dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
         dv.error = f"请填写不小于 0 的金额（单位：{spec.unit or '万元'}）"
     elif spec.type == "signed":
-        dv = DataValidation(type="whole", operator="between", formula1="-999999999", formula2="999999999", allow_blank=True)
+        dv = DataValidation(
+            type="whole", operator="between", formula1="-999999999", formula2="999999999", allow_blank=True
+        )
         dv.error = "请填写整数（减少时填负数）"
     else:
         dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
@@ -315,7 +347,12 @@ def _validation(spec: ColumnSpec) -> DataValidation:
 def _validate(ws: Worksheet, dv: DataValidation, coordinate: str) -> None:
     """Add a rule, sharing one rule object per kind and sheet so the file stays small."""
     for existing in ws.data_validations.dataValidation:
-        if (existing.type, existing.operator, existing.formula1, existing.formula2) == (dv.type, dv.operator, dv.formula1, dv.formula2):
+        if (existing.type, existing.operator, existing.formula1, existing.formula2) == (
+            dv.type,
+            dv.operator,
+            dv.formula1,
+            dv.formula2,
+        ):
             existing.add(coordinate)
             return
     if dv.showErrorMessage is None or not dv.error:
@@ -332,4 +369,3 @@ def _label(cell: Cell, text: str) -> None:
     cell.fill = _HEAD_FILL
     cell.border = _BORDER
     cell.alignment = _LEFT
-

@@ -32,16 +32,24 @@ from govkit.model import Report
 from govkit.synthetic import SYNTHETIC_MARK, synthetic_report
 
 AGENCIES = (
-    ("示例镇一", "乡镇"), ("示例镇二", "乡镇"), ("示例镇三", "乡镇"),
-    ("示例街道一", "街道"), ("示例街道二", "街道"),
-    ("示例局一", "部门"), ("示例局二", "部门"), ("示例局三", "部门"),
+    ("示例镇一", "乡镇"),
+    ("示例镇二", "乡镇"),
+    ("示例镇三", "乡镇"),
+    ("示例街道一", "街道"),
+    ("示例街道二", "街道"),
+    ("示例局一", "部门"),
+    ("示例局二", "部门"),
+    ("示例局三", "部门"),
 )
 YEARS = (2020, 2021, 2022)
 DISTRICT = "示例区"
 OUTLIER = ("示例局二", 2022)
 MISMATCH = ("示例街道一", 2022)
 OLD_FORMAT = ("示例镇三", 2022)
-SPLITS = {("示例镇一", 2020): ("other_services", ["行政检查", "行政确认"]), ("示例局一", 2022): ("licensing", ["企业登记", "其他许可"])}
+SPLITS = {
+    ("示例镇一", 2020): ("other_services", ["行政检查", "行政确认"]),
+    ("示例局一", 2022): ("licensing", ["企业登记", "其他许可"]),
+}
 README = f"""# 示例数据（合成，非真实发布）
 
 本文件夹中的所有数据文件均为程序生成的**合成示例数据**{SYNTHETIC_MARK}，机关名称（示例镇一、示例局一……）
@@ -57,8 +65,11 @@ def carried_over(report: Report) -> dict[tuple[str, ...], int]:
     """Last year's 结转下年度继续办理 per table-三 column (总计 excluded), to chain the next year."""
     fmt = report.format
     row = fmt.row("三", "carried_over")
-    return {col: int(report.get("三", row, col) or 0)
-            for col, spec in fmt.table("三").parts[0].leaf_columns() if spec.id != "total"}
+    return {
+        col: int(report.get("三", row, col) or 0)
+        for col, spec in fmt.table("三").parts[0].leaf_columns()
+        if spec.id != "total"
+    }
 
 
 def plant_unavailable(report: Report, share: float = 0.65) -> None:
@@ -68,7 +79,9 @@ def plant_unavailable(report: Report, share: float = 0.65) -> None:
     total_row = fmt.row("三", "outcomes", "total")
     target = fmt.row("三", "outcomes", "unavailable", "not_held")
     group = target[:-1]
-    donors = [row for row, _ in part.leaf_rows() if row[0] == total_row[0] and row != total_row and row[: len(group)] != group]
+    donors = [
+        row for row, _ in part.leaf_rows() if row[0] == total_row[0] and row != total_row and row[: len(group)] != group
+    ]
     columns = [col for col, spec in part.leaf_columns() if spec.id != "total"]
     for col in columns:
         handled = int(report.get("三", total_row, col) or 0)

@@ -77,7 +77,7 @@ def test_exported_html_is_the_official_layout_and_offline(batch):
     assert soup.select(".govkit-findings")  # review mode
     nb = nbformat.read(out / "2020" / "北京市密云区穆家峪镇.ipynb", as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
-    assert injected and "mode = \"review\"" in injected[0].source
+    assert injected and 'mode = "review"' in injected[0].source
 
 
 def test_rendering_twice_gives_identical_html(batch, tmp_path):
@@ -91,8 +91,12 @@ def test_rendering_twice_gives_identical_html(batch, tmp_path):
 
 def test_execution_failure_and_timeout_are_isolated(tmp_path):
     nb = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / "report.ipynb", as_version=4)
-    nb.cells.insert(2, nbformat.v4.new_code_cell(
-        "import time\nif '慢' in data_file:\n    time.sleep(60)\nif '坏' in data_file:\n    raise ValueError('故意的错误')"))
+    nb.cells.insert(
+        2,
+        nbformat.v4.new_code_cell(
+            "import time\nif '慢' in data_file:\n    time.sleep(60)\nif '坏' in data_file:\n    raise ValueError('故意的错误')"
+        ),
+    )
     notebook = tmp_path / "report.ipynb"
     nbformat.write(nb, notebook)
     params = tmp_path / "params" / "2021"

@@ -82,10 +82,13 @@ def test_a_failed_agency_is_tried_again_and_a_new_duplicate_is_caught(tmp_path, 
 
 def test_dask_cluster_renders_a_batch(tmp_path):
     distributed = pytest.importorskip("distributed")
-    files = [datafile.save(synthetic_report(name, 2021, seed=i), tmp_path / "p" / "2021" / f"{name}.yaml")
-             for i, name in enumerate(("示例镇戊", "示例镇己"))]
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as cluster:
+    files = [
+        datafile.save(synthetic_report(name, 2021, seed=i), tmp_path / "p" / "2021" / f"{name}.yaml")
+        for i, name in enumerate(("示例镇戊", "示例镇己"))
+    ]
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
         with dask_executor(cluster.scheduler_address) as executor:
             results = render_all(files, tmp_path / "out", Options(), executor=executor, progress=False)
     assert all(r.ok for r in results), [r.error for r in results]

@@ -18,9 +18,22 @@ from govkit.synthetic import synthetic_report
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"
 RULES = {
-    "t3-balance", "t3-outcome-total", "t3-row-total", "t4-total", "cell-type", "cell-blank", "format-year",
-    "sections", "section-thin", "deadline", "carryover", "t2-stock", "t2-items", "prose-similar",
-    "prose-numbers", "prose-sum",
+    "t3-balance",
+    "t3-outcome-total",
+    "t3-row-total",
+    "t4-total",
+    "cell-type",
+    "cell-blank",
+    "format-year",
+    "sections",
+    "section-thin",
+    "deadline",
+    "carryover",
+    "t2-stock",
+    "t2-items",
+    "prose-similar",
+    "prose-numbers",
+    "prose-sum",
 }
 
 
@@ -68,6 +81,7 @@ def test_bundled_example_has_no_errors_and_only_the_real_prose_sum_warning(examp
 
 # --- R1–R4 -------------------------------------------------------------------------------------
 
+
 def test_t3_balance(good):
     f = good.format
     natural, total = f.column("三", "natural"), f.column("三", "total")
@@ -103,7 +117,10 @@ def test_t3_row_total_message_names_the_place():
     (x,) = only(report, "t3-row-total")
     assert (x.rule, x.severity, x.table, x.row, x.column) == ("t3-row-total", "error", "三", row, total)
     assert (x.expected, x.actual) == (str(before + 1), str(before))
-    assert x.message == f"表三 / 一、本年新收政府信息公开申请数量 / 总计：应为 {before + 1}（自然人+法人或其他组织各项之和），实为 {before}"
+    assert (
+        x.message
+        == f"表三 / 一、本年新收政府信息公开申请数量 / 总计：应为 {before + 1}（自然人+法人或其他组织各项之和），实为 {before}"
+    )
 
 
 def test_t4_total(good):
@@ -118,9 +135,17 @@ def test_t4_total(good):
 
 # --- cells -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("value", "fragment"), [
-    (-1, "不能为负数"), (Decimal("1.5"), "应为整数"), (True, "实为「True」"), ("三", "实为「三」"), (1.0, "float"),
-])
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        (-1, "不能为负数"),
+        (Decimal("1.5"), "应为整数"),
+        (True, "实为「True」"),
+        ("三", "实为「三」"),
+        (1.0, "float"),
+    ],
+)
 def test_cell_type_counts(value, fragment):
     report = synthetic_report("示例镇", 2022)
     f = report.format
@@ -155,11 +180,18 @@ def test_cell_blank_one_finding_per_cell_including_local_subrows(example_report)
     report.cells["二"][(sub, ("处理决定数量",))] = None
     report.cells["四"][((), ("行政复议", "总计"))] = None
     found = only(report, "cell-blank")
-    assert [(x.table, x.row, x.column) for x in found] == [("二", sub, ("处理决定数量",)), ("四", (), ("行政复议", "总计"))]
-    assert found[0].message == "表二 / 第二十条第（五）项 / 其他对外管理服务事项 / 行政确认 / 处理决定数量：单元格空白，没有数据时应填 0"
+    assert [(x.table, x.row, x.column) for x in found] == [
+        ("二", sub, ("处理决定数量",)),
+        ("四", (), ("行政复议", "总计")),
+    ]
+    assert (
+        found[0].message
+        == "表二 / 第二十条第（五）项 / 其他对外管理服务事项 / 行政确认 / 处理决定数量：单元格空白，没有数据时应填 0"
+    )
 
 
 # --- structure -----------------------------------------------------------------------------------
+
 
 def test_format_year():
     assert only(synthetic_report("示例镇", 2021), "format-year") == []
@@ -190,14 +222,17 @@ def test_section_thin(example_report):
     assert (x.section, x.severity, x.actual) == ("五", "warning", "1 字")
 
 
-@pytest.mark.parametrize(("level", "published", "due"), [
-    ("部门", date(2021, 2, 1), "2021-01-31"),
-    ("部门", date(2021, 1, 31), None),
-    ("区县政府", date(2021, 4, 1), "2021-03-31"),
-    ("市政府", date(2021, 3, 31), None),
-    ("乡镇", date(2021, 12, 1), None),
-    ("部门", None, None),
-])
+@pytest.mark.parametrize(
+    ("level", "published", "due"),
+    [
+        ("部门", date(2021, 2, 1), "2021-01-31"),
+        ("部门", date(2021, 1, 31), None),
+        ("区县政府", date(2021, 4, 1), "2021-03-31"),
+        ("市政府", date(2021, 3, 31), None),
+        ("乡镇", date(2021, 12, 1), None),
+        ("部门", None, None),
+    ],
+)
 def test_deadline(level, published, due):
     report = synthetic_report("示例局", 2020, level=level)
     report.meta.published = published
@@ -208,6 +243,7 @@ def test_deadline(level, published, due):
 
 
 # --- cross-year ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("year", [2020, 2021, 2023], ids=["2019to2020", "2020to2021", "2022to2023"])
 def test_carryover(year):
@@ -273,10 +309,15 @@ def items_chain(split_prev: list[str] | None, split_cur: list[str] | None) -> tu
     return prev, cur
 
 
-@pytest.mark.parametrize(("split_prev", "split_cur"), [
-    (None, None), (["行政检查", "行政确认"], ["行政检查", "行政确认"]), (["行政检查", "行政确认"], None),
-    (None, ["行政检查", "行政确认", "行政奖励"]),
-])
+@pytest.mark.parametrize(
+    ("split_prev", "split_cur"),
+    [
+        (None, None),
+        (["行政检查", "行政确认"], ["行政检查", "行政确认"]),
+        (["行政检查", "行政确认"], None),
+        (None, ["行政检查", "行政确认", "行政奖励"]),
+    ],
+)
 def test_t2_items(split_prev, split_cur):
     prev, cur = items_chain(split_prev, split_cur)
     assert only(cur, "t2-items", prev) == []
@@ -297,10 +338,14 @@ def test_prose_similar(example_report):
     cur = example_report
     found = only(cur, "prose-similar", prev)
     assert [(x.section, x.severity, x.actual) for x in found] == [("一", "warning", "100%"), ("五", "warning", "100%")]
-    cur.sections["五"] = "今年的主要问题是信息发布不够及时、栏目维护不够细致；明年将建立周检查制度并加强培训，确保各项公开内容准确完整。"
+    cur.sections["五"] = (
+        "今年的主要问题是信息发布不够及时、栏目维护不够细致；明年将建立周检查制度并加强培训，确保各项公开内容准确完整。"
+    )
     cur.sections["一"] = cur.sections["一"].replace("2020", "2021").replace("我镇", "本镇")
     assert [x.section for x in only(cur, "prose-similar", prev)] == ["一"]
-    cur.sections["一"] = "本年度围绕重点领域信息公开、政策解读和依申请公开规范化三方面开展工作，新建了乡村振兴专栏，全年组织培训两次，覆盖各村工作人员。"
+    cur.sections["一"] = (
+        "本年度围绕重点领域信息公开、政策解读和依申请公开规范化三方面开展工作，新建了乡村振兴专栏，全年组织培训两次，覆盖各村工作人员。"
+    )
     assert only(cur, "prose-similar", prev) == []
 
 
@@ -315,6 +360,7 @@ def test_prose_similar_is_fast_on_huge_prose(example_report):
 
 
 # --- prose against tables ------------------------------------------------------------------------
+
 
 def test_prose_numbers_on_the_example_are_consistent(example_report):
     assert only(example_report, "prose-numbers") == []
@@ -349,18 +395,24 @@ def test_prose_numbers_outcomes_like_shanghai_2019():
     found = {x.row: x for x in only(report, "prose-numbers")}
     assert set(found) == {("三、本年度办理结果",), ("三、本年度办理结果", "（四）无法提供")}
     assert (found[("三、本年度办理结果",)].expected, found[("三、本年度办理结果",)].actual) == ("275", "258")
-    assert (found[("三、本年度办理结果", "（四）无法提供")].expected, found[("三、本年度办理结果", "（四）无法提供")].actual) == ("337", "265")
+    assert (
+        found[("三、本年度办理结果", "（四）无法提供")].expected,
+        found[("三、本年度办理结果", "（四）无法提供")].actual,
+    ) == ("337", "265")
 
 
-@pytest.mark.parametrize(("text", "rule_row", "stated"), [
-    ("本年度共收到政府信息公开申请十二件。", ("一、本年新收政府信息公开申请数量",), 12),
-    ("全年新收依申请公开１３件。", ("一、本年新收政府信息公开申请数量",), 13),
-    ("共办结申请两件。", ("三、本年度办理结果", "（七）总计"), 2),
-    ("结转下年度继续办理4件。", ("四、结转下年度继续办理",), 4),
-    ("被申请行政复议2件。", (), 2),
-    ("本年度发生行政诉讼3起。", (), 3),
-    ("未发生因政府信息公开被申请行政复议、提起行政诉讼的情况。", (), 0),
-])
+@pytest.mark.parametrize(
+    ("text", "rule_row", "stated"),
+    [
+        ("本年度共收到政府信息公开申请十二件。", ("一、本年新收政府信息公开申请数量",), 12),
+        ("全年新收依申请公开１３件。", ("一、本年新收政府信息公开申请数量",), 13),
+        ("共办结申请两件。", ("三、本年度办理结果", "（七）总计"), 2),
+        ("结转下年度继续办理4件。", ("四、结转下年度继续办理",), 4),
+        ("被申请行政复议2件。", (), 2),
+        ("本年度发生行政诉讼3起。", (), 3),
+        ("未发生因政府信息公开被申请行政复议、提起行政诉讼的情况。", (), 0),
+    ],
+)
 def test_prose_numbers_reads_numbers_in_many_forms(text, rule_row, stated):
     report = with_text(text)
     f = report.format
@@ -376,14 +428,17 @@ def test_prose_numbers_reads_numbers_in_many_forms(text, rule_row, stated):
     assert any(x.row == rule_row and x.actual == str(stated) for x in found), found
 
 
-@pytest.mark.parametrize("text", [
-    "共收到申请较上年增加3件。",
-    "其中，通过网上申请5件，信函申请2件。",
-    "同时申请人提出复议，我局已经做出答复。",
-    "主动公开信息183条，其中政策文件12条。",
-    "一是部分工作人员认识不足；二是渠道少。",
-    "2021年收到申请9件。",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "共收到申请较上年增加3件。",
+        "其中，通过网上申请5件，信函申请2件。",
+        "同时申请人提出复议，我局已经做出答复。",
+        "主动公开信息183条，其中政策文件12条。",
+        "一是部分工作人员认识不足；二是渠道少。",
+        "2021年收到申请9件。",
+    ],
+)
 def test_prose_numbers_ignores_vague_or_other_scope_sentences(text):
     report = with_text(text)
     assert only(report, "prose-numbers") == []
@@ -407,11 +462,14 @@ def test_prose_sum():
     assert "主动公开信息30条" in x.message
 
 
-@pytest.mark.parametrize("text", [
-    "全年主动公开信息30条，其中，工作动态20条，通知公告1条等。",  # 等: the list is partial
-    "全年主动公开信息30条，其中，工作动态20条，其余为其他信息。",
-    "收到申请12件，其中自然人10件，法人2件，予以公开8件，不予公开4件。",  # two breakdowns of one total
-    "全年主动公开信息30条，全文电子化率100%。",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "全年主动公开信息30条，其中，工作动态20条，通知公告1条等。",  # 等: the list is partial
+        "全年主动公开信息30条，其中，工作动态20条，其余为其他信息。",
+        "收到申请12件，其中自然人10件，法人2件，予以公开8件，不予公开4件。",  # two breakdowns of one total
+        "全年主动公开信息30条，全文电子化率100%。",
+    ],
+)
 def test_prose_sum_stays_quiet_on_partial_lists(text):
     assert only(with_text(text), "prose-sum") == []

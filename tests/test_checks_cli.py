@@ -42,8 +42,20 @@ def test_json_output_has_finding_fields_and_file(cli, params_copy):
     result = run(cli, str(params_copy), "--format", "json")
     records = json.loads(result.output)
     assert len(records) == 1
-    assert set(records[0]) == {"agency", "year", "rule", "severity", "table", "row", "column", "expected",
-                               "actual", "message", "section", "file"}
+    assert set(records[0]) == {
+        "agency",
+        "year",
+        "rule",
+        "severity",
+        "table",
+        "row",
+        "column",
+        "expected",
+        "actual",
+        "message",
+        "section",
+        "file",
+    }
     assert records[0]["file"].endswith("北京市密云区穆家峪镇.yaml")
 
 

@@ -78,8 +78,12 @@ def test_any_changed_cell_of_tables_3_and_4_is_caught_at_its_place(case):
     if table == "三":
         total_col = report.format.column("三", "total")
         total_row = report.format.row("三", "outcomes", "total")
-        named = [f for f in found if f.table == "三" and (
-            (f.row == row and f.column in (col, total_col)) or (f.column == col and f.row in ((), row, total_row)))]
+        named = [
+            f
+            for f in found
+            if f.table == "三"
+            and ((f.row == row and f.column in (col, total_col)) or (f.column == col and f.row in ((), row, total_row)))
+        ]
     else:
         named = [f for f in found if f.table == "四" and f.column[:-1] == col[:-1]]
     assert named, (row, col, new, found)
@@ -91,6 +95,7 @@ def test_any_changed_cell_of_tables_3_and_4_is_caught_at_its_place(case):
 # The other table-二 cells (处理决定数量, 本年收费金额, 采购项目数量/总金额, 2019 本年新制作/新公开/对外公开总数量)
 # have no rule that could tell a wrong value from a right one, so changing them is legitimately uncaught
 # (only cell-type / cell-blank see impossible values such as negatives or blanks).
+
 
 @SETTINGS
 @given(seed=st.integers(0, 10**6), delta=st.integers(1, 20), data=st.data())
@@ -115,7 +120,8 @@ def test_table_2_item_cells_are_caught_by_t2_items(seed, delta, data):
     row = data.draw(st.sampled_from(rows))
     which = data.draw(st.sampled_from(["current items", "previous items", "previous change"]))
     report, col = {
-        "current items": (cur, ("上一年项目数量",)), "previous items": (prev, ("上一年项目数量",)),
+        "current items": (cur, ("上一年项目数量",)),
+        "previous items": (prev, ("上一年项目数量",)),
         "previous change": (prev, ("本年增/减",)),
     }[which]
     report.set("二", row, col, report.get("二", row, col) + delta)

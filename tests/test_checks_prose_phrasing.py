@@ -3,8 +3,10 @@
 from govkit.checks import run_checks
 from govkit.model import Meta, Report
 
-HANYANG = ("2022年,区政府办公室共收到8份政府信息公开申请,均为自然人申请。其中,予以公开2件,部分公开2件,"
-           "属于四类过程性性信息1件,本办不掌握相关政府信息2件,其他1件(申请人自主撤销)。无下年度结转。")
+HANYANG = (
+    "2022年,区政府办公室共收到8份政府信息公开申请,均为自然人申请。其中,予以公开2件,部分公开2件,"
+    "属于四类过程性性信息1件,本办不掌握相关政府信息2件,其他1件(申请人自主撤销)。无下年度结转。"
+)
 
 
 def hanyang_like(carried_over: int = 0) -> Report:

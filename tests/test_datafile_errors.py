@@ -92,7 +92,16 @@ def test_check_reports_bad_file_without_traceback(cli, name):
 def test_check_command_in_a_real_process_on_all_bad_files(tmp_path):
     folder = tmp_path / "2020" / "目录.yaml"
     folder.mkdir(parents=True)
-    cmd = [sys.executable, "-c", "from govkit.cli import main; main()", "check", str(BAD), str(folder), "--format", "json"]
+    cmd = [
+        sys.executable,
+        "-c",
+        "from govkit.cli import main; main()",
+        "check",
+        str(BAD),
+        str(folder),
+        "--format",
+        "json",
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert "Traceback" not in done.stdout + done.stderr
     assert done.returncode == 1

@@ -40,12 +40,19 @@ def test_tidy_has_one_row_per_cell(reports):
     assert list(frame.columns) == list(TIDY_COLUMNS)
     assert len(frame) == sum(len(cells) for r in reports for cells in r.cells.values())
     example = frame[frame["agency"] == "北京市密云区穆家峪镇"]
-    row = example[(example["table"] == "三") & (example["row"] == "二、上年结转政府信息公开申请数量")
-                  & (example["column"] == "申请人情况 / 自然人")]
+    row = example[
+        (example["table"] == "三")
+        & (example["row"] == "二、上年结转政府信息公开申请数量")
+        & (example["column"] == "申请人情况 / 自然人")
+    ]
     assert row[["year", "format", "row_id", "column_id", "type", "value"]].values.tolist() == [
-        [2020, "2019", "carried_in", "applicants/natural", "count", "1"]]
+        [2020, "2019", "carried_in", "applicants/natural", "count", "1"]
+    ]
     split = example[example["row"].str.startswith("第二十条第（五）项 / 其他对外管理服务事项 / ")]
-    assert set(split["row"]) == {"第二十条第（五）项 / 其他对外管理服务事项 / 行政检查", "第二十条第（五）项 / 其他对外管理服务事项 / 行政确认"}
+    assert set(split["row"]) == {
+        "第二十条第（五）项 / 其他对外管理服务事项 / 行政检查",
+        "第二十条第（五）项 / 其他对外管理服务事项 / 行政确认",
+    }
     assert set(split["row_id"]) == {"art20_5/other_services"}
 
 
@@ -64,7 +71,8 @@ def test_round_trip_gives_each_agency_tables(reports, tmp_path, kind):
     path = write_tidy(reports, tmp_path / f"data.{kind}", kind)
     back = untidy(read_tidy(path))
     assert [(r.meta.agency, r.meta.year, r.format.version) for r in back] == [
-        (r.meta.agency, r.meta.year, r.format.version) for r in reports]
+        (r.meta.agency, r.meta.year, r.format.version) for r in reports
+    ]
     for original, copy in zip(reports, back, strict=True):
         assert copy.subrows == {t: s for t, s in original.subrows.items()}, original.meta.agency
         assert cells_text(copy) == cells_text(original), original.meta.agency
@@ -103,11 +111,18 @@ def test_read_tidy_names_missing_columns(tmp_path):
 def test_ids_are_shared_between_formats():
     old, new = tidy([synthetic_report("示例镇一", 2020)]), tidy([synthetic_report("示例镇一", 2021)])
     assert load_format("2019") is not load_format("2021")
-    four_old = set(zip(old.loc[old["table"] == "四", "row_id"], old.loc[old["table"] == "四", "column_id"], strict=True))
-    four_new = set(zip(new.loc[new["table"] == "四", "row_id"], new.loc[new["table"] == "四", "column_id"], strict=True))
+    four_old = set(
+        zip(old.loc[old["table"] == "四", "row_id"], old.loc[old["table"] == "四", "column_id"], strict=True)
+    )
+    four_new = set(
+        zip(new.loc[new["table"] == "四", "row_id"], new.loc[new["table"] == "四", "column_id"], strict=True)
+    )
     assert four_old == four_new and len(four_new) == 15
     three_old = set(old.loc[old["table"] == "三", "row_id"])
     three_new = set(new.loc[new["table"] == "三", "row_id"])
     assert three_old - three_new == {"outcomes/other_handling"}
-    assert three_new - three_old == {"outcomes/other_handling/overdue_correction", "outcomes/other_handling/unpaid_fee",
-                                     "outcomes/other_handling/other"}
+    assert three_new - three_old == {
+        "outcomes/other_handling/overdue_correction",
+        "outcomes/other_handling/unpaid_fee",
+        "outcomes/other_handling/other",
+    }

@@ -38,7 +38,11 @@ def expected_sums(reports: list[Report], year: int) -> dict[tuple[str, tuple, tu
     tables 三 and 四, and table 二's decision counts (labelled 处理决定数量 in 2019, 本年处理决定数量 in 2021).
     """
     fmt = format_for_year(year)
-    same_in_2019 = {("第二十条第（五）项", "行政许可"), ("第二十条第（六）项", "行政处罚"), ("第二十条第（六）项", "行政强制")}
+    same_in_2019 = {
+        ("第二十条第（五）项", "行政许可"),
+        ("第二十条第（六）项", "行政处罚"),
+        ("第二十条第（六）项", "行政强制"),
+    }
     sums: dict = {}
     for table_id in ("二", "三", "四"):
         for part in fmt.table(table_id).parts:

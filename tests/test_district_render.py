@@ -58,7 +58,9 @@ def test_status_matrix_matches_run_checks(page):
         for td in soup.select(f'table.gk-status tr[data-agency="{agency}"] td[data-rule]'):
             mine = [f for f in findings if td["data-rule"] in ("*", f.rule)]
             assert (int(td["data-errors"]), int(td["data-warnings"])) == (
-                sum(f.severity == "error" for f in mine), sum(f.severity == "warning" for f in mine)), (agency, td["data-rule"])
+                sum(f.severity == "error" for f in mine),
+                sum(f.severity == "warning" for f in mine),
+            ), (agency, td["data-rule"])
     carry = soup.select_one('table.gk-carry tr[data-agency="示例街道一"] td[data-status]')
     assert carry["data-status"] == "不一致"
 
@@ -83,7 +85,8 @@ def test_trends_reach_back_to_the_example_year(page):
     example = datafile.load(EXAMPLE)
     assert example.meta.agency in rows
     assert rows[example.meta.agency].find_all("td")[0].get_text() == str(
-        example.get("三", ("一、本年新收政府信息公开申请数量",), ("申请人情况", "总计")))
+        example.get("三", ("一、本年新收政府信息公开申请数量",), ("申请人情况", "总计"))
+    )
 
 
 def test_missing_year_is_a_clear_error(tmp_path):

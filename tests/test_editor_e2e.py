@@ -22,8 +22,14 @@ from govkit import datafile
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "edit.ipynb"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 TOKEN = "govkit-e2e-token"
 CELL = ".govkit-t3-r0-c6"  # table 三, 一、本年新收政府信息公开申请数量 × 总计
 
@@ -40,9 +46,17 @@ def isolated_env(base: Path) -> dict[str, str]:
     """Every place these tools write to, inside the test's folder."""
     env = dict(os.environ)
     dirs = {
-        "HOME": "home", "XDG_CONFIG_HOME": "xdg/config", "XDG_DATA_HOME": "xdg/data", "XDG_CACHE_HOME": "xdg/cache",
-        "XDG_RUNTIME_DIR": "xdg/runtime", "JUPYTER_CONFIG_DIR": "jupyter/config", "JUPYTER_DATA_DIR": "jupyter/data",
-        "JUPYTER_RUNTIME_DIR": "jupyter/runtime", "IPYTHONDIR": "ipython", "MPLCONFIGDIR": "mpl", "TMPDIR": "tmp",
+        "HOME": "home",
+        "XDG_CONFIG_HOME": "xdg/config",
+        "XDG_DATA_HOME": "xdg/data",
+        "XDG_CACHE_HOME": "xdg/cache",
+        "XDG_RUNTIME_DIR": "xdg/runtime",
+        "JUPYTER_CONFIG_DIR": "jupyter/config",
+        "JUPYTER_DATA_DIR": "jupyter/data",
+        "JUPYTER_RUNTIME_DIR": "jupyter/runtime",
+        "IPYTHONDIR": "ipython",
+        "MPLCONFIGDIR": "mpl",
+        "TMPDIR": "tmp",
     }
     for name, sub in dirs.items():
         path = base / sub
@@ -55,7 +69,8 @@ def isolated_env(base: Path) -> dict[str, str]:
     settings = base / "jupyter/config/lab/user-settings/@jupyterlab/apputils-extension"
     settings.mkdir(parents=True, exist_ok=True)
     (settings / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False}), encoding="utf-8")
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}), encoding="utf-8"
+    )
     return env
 
 
@@ -99,7 +114,9 @@ def stop(proc: subprocess.Popen) -> None:
 def start(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> subprocess.Popen:
     handle = log.open("wb")
     try:
-        return subprocess.Popen(command, cwd=cwd, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+        )
     finally:
         handle.close()
 
@@ -148,16 +165,28 @@ def edit_and_save(page, data: Path) -> None:
     saved = datafile.load(data)
     fmt = saved.format
     assert saved.get("三", fmt.row("三", "received"), fmt.column("三", "total")) == 5
-    assert "一、本年新收政府信息公开申请数量: {自然人: 0, 商业企业: 0, 科研机构: 0, 社会公益组织: 0, 法律服务机构: 0, 其他: 0, 总计: 5}" in data.read_text(encoding="utf-8")
+    assert (
+        "一、本年新收政府信息公开申请数量: {自然人: 0, 商业企业: 0, 科研机构: 0, 社会公益组织: 0, 法律服务机构: 0, 其他: 0, 总计: 5}"
+        in data.read_text(encoding="utf-8")
+    )
 
 
 def test_edit_in_jupyterlab(tmp_path: Path, example_path: Path, browser_page) -> None:
     work, data = prepare(tmp_path, example_path)
     env = isolated_env(tmp_path / "env")
     port = free_port()
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-               f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={work}", "--ServerApp.port_retries=0",
-               "--LabApp.news_url="]
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--IdentityProvider.token={TOKEN}",
+        f"--ServerApp.root_dir={work}",
+        "--ServerApp.port_retries=0",
+        "--LabApp.news_url=",
+    ]
     if os.geteuid() == 0:
         command.append("--allow-root")
     log = tmp_path / "jupyterlab.log"
@@ -188,8 +217,12 @@ def test_edit_in_voila(tmp_path: Path, example_path: Path, browser_page) -> None
     try:
         wait_http(f"http://127.0.0.1:{port}/", server)
         page = browser_page
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(f"http://127.0.0.1:{port}")
-                   else route.abort())
+        page.route(
+            "**/*",
+            lambda route: (
+                route.continue_() if route.request.url.startswith(f"http://127.0.0.1:{port}") else route.abort()
+            ),
+        )
         page.goto(f"http://127.0.0.1:{port}/")
         page.locator(".govkit-editor").first.wait_for(timeout=90_000)
         edit_and_save(page, data)

@@ -75,14 +75,30 @@ def assert_outputs_complete(out: Path) -> None:
 def test_hanging_and_dying_agencies_fail_alone(tmp_path):
     names = ["正常镇", "挂起镇", "崩溃镇"]
     agencies(tmp_path / "params", names)
-    notebook = faulty_notebook(tmp_path / "faulty.ipynb", (
-        "import os, time\n"
-        "if '挂起镇' in data_file:\n    time.sleep(3600)\n"
-        "if '崩溃镇' in data_file:\n    os._exit(1)\n"))
+    notebook = faulty_notebook(
+        tmp_path / "faulty.ipynb",
+        (
+            "import os, time\n"
+            "if '挂起镇' in data_file:\n    time.sleep(3600)\n"
+            "if '崩溃镇' in data_file:\n    os._exit(1)\n"
+        ),
+    )
     out = tmp_path / "out"
     start = time.monotonic()
-    proc = govkit("render", str(tmp_path / "params"), "--out", str(out), "--notebook", str(notebook),
-                  "--timeout", "10", "-j", "2", "-q", timeout=300)
+    proc = govkit(
+        "render",
+        str(tmp_path / "params"),
+        "--out",
+        str(out),
+        "--notebook",
+        str(notebook),
+        "--timeout",
+        "10",
+        "-j",
+        "2",
+        "-q",
+        timeout=300,
+    )
     elapsed = time.monotonic() - start
     assert proc.returncode == 1, proc.stderr
     assert elapsed < 200, f"batch took {elapsed:.0f} s"
@@ -120,7 +136,8 @@ def test_killed_batch_leaves_only_complete_files_and_rerun_completes(tmp_path):
     assert 1 <= len(done) < len(names), done
     assert_outputs_complete(out)
     assert not (out / "index.html").exists() or len(
-        BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "lxml").select("tbody tr")) == len(names)
+        BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "lxml").select("tbody tr")
+    ) == len(names)
     rerun = govkit("render", str(tmp_path / "params"), "--out", str(out), "-j", "2", "-q")
     assert rerun.returncode == 0, rerun.stderr
     assert sorted(p.stem for p in (out / "2021").glob("*.html")) == sorted(names)
@@ -143,14 +160,22 @@ def test_papermill_parameters_are_data_not_code(tmp_path):
     for n, value in enumerate(CODE_PATHS):
         output = tmp_path / f"out{n}.ipynb"
         with pytest.raises(papermill.PapermillExecutionError) as info:
-            papermill.execute_notebook(str(REPORT_NB), str(output), parameters={"data_file": value, "mode": "publish"},
-                                       kernel_name="python3", progress_bar=False, cwd=str(tmp_path),
-                                       execution_timeout=120)
+            papermill.execute_notebook(
+                str(REPORT_NB),
+                str(output),
+                parameters={"data_file": value, "mode": "publish"},
+                kernel_name="python3",
+                progress_bar=False,
+                cwd=str(tmp_path),
+                execution_timeout=120,
+            )
         assert info.value.ename == "DataFileError"  # the value was taken as a (missing) file name
-        injected = next(c for c in nbformat.read(output, as_version=4).cells
-                        if "injected-parameters" in c.metadata.get("tags", []))
-        assigned = {node.targets[0].id: node.value for node in ast.parse(injected.source).body
-                    if isinstance(node, ast.Assign)}
+        injected = next(
+            c for c in nbformat.read(output, as_version=4).cells if "injected-parameters" in c.metadata.get("tags", [])
+        )
+        assigned = {
+            node.targets[0].id: node.value for node in ast.parse(injected.source).body if isinstance(node, ast.Assign)
+        }
         assert isinstance(assigned["data_file"], ast.Constant) and assigned["data_file"].value == value
         assert len(ast.parse(injected.source).body) == 2  # two assignments, no other statement
     assert not list(tmp_path.glob("PWNED*"))
@@ -163,8 +188,13 @@ def test_render_passes_file_names_made_of_code_as_data(tmp_path):
     for n, name in enumerate(names):
         datafile.save(synthetic_report(f"代码镇{n}", 2021, seed=n), folder / f"{name}.yaml")
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-m", "govkit", "render", str(tmp_path / "params"), "--out", str(out), "-q"],
-                          capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "govkit", "render", str(tmp_path / "params"), "--out", str(out), "-q"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     assert len(list((out / "2021").glob("*.html"))) == 2
     assert not list(tmp_path.rglob("PWNED*")) and not list(ROOT.glob("PWNED*"))

@@ -45,10 +45,46 @@ FILES = {
     "fake.docx": b"PK\x03\x04junk",
 }
 PATHS = [*FILES, "dir", "missing.yaml", "", "-", "--", "../escape", "dir/sub", "中文 名称.yaml", "a\nb.yaml"]
-WORDS = ["check", "new", "import", "export", "render", "--help", "--format", "json", "table", "xml", "--out", "--xlsx",
-         "--csv", "--parquet", "--strict", "--year", "-y", "2021", "-1", "99999999999999999999", "abc", "--params",
-         "--blank", "--mode", "--workers", "0", "--timeout", "--notebook", "--pdf", "--district", "-q", "=1+1",
-         "../../x", "CON", "<script>", "机关", "\x1b[31m", "\x00"]
+WORDS = [
+    "check",
+    "new",
+    "import",
+    "export",
+    "render",
+    "--help",
+    "--format",
+    "json",
+    "table",
+    "xml",
+    "--out",
+    "--xlsx",
+    "--csv",
+    "--parquet",
+    "--strict",
+    "--year",
+    "-y",
+    "2021",
+    "-1",
+    "99999999999999999999",
+    "abc",
+    "--params",
+    "--blank",
+    "--mode",
+    "--workers",
+    "0",
+    "--timeout",
+    "--notebook",
+    "--pdf",
+    "--district",
+    "-q",
+    "=1+1",
+    "../../x",
+    "CON",
+    "<script>",
+    "机关",
+    "\x1b[31m",
+    "\x00",
+]
 
 
 def layout() -> Path:
@@ -76,16 +112,18 @@ def run(args: list[str], work: Path):
     if exc is not None and not isinstance(exc, (SystemExit, GovkitError)):
         import traceback
 
-        raise AssertionError(f"{args!r} raised {type(exc).__name__}: {exc}\n"
-                             + "".join(traceback.format_exception(exc)))
+        raise AssertionError(
+            f"{args!r} raised {type(exc).__name__}: {exc}\n" + "".join(traceback.format_exception(exc))
+        )
     if isinstance(exc, GovkitError):
         assert str(exc) and "\n" not in str(exc).strip(), repr(str(exc))
     else:
         assert result.exit_code in (0, 1, 2), (args, result.exit_code, result.output)
     assert "Traceback" not in result.output
     assert elapsed < BOUND, f"{args!r} took {elapsed:.1f} s"
-    assert _listing(work.parent) - before <= {p for p in _listing(work.parent) if p.startswith("work/")}, \
+    assert _listing(work.parent) - before <= {p for p in _listing(work.parent) if p.startswith("work/")}, (
         "written outside the working folder"
+    )
     for path in work.rglob("*"):
         assert not (path.name.endswith(".tmp") and path.is_file()), f"left a temporary file: {path}"
         if path.is_file() and path.name not in FILES and path.parent.name not in ("dir",):
@@ -117,8 +155,10 @@ def complete(path: Path) -> None:
 
 
 @fuzz(60)
-@given(st.lists(st.one_of(st.sampled_from(WORDS), st.sampled_from(PATHS), st.text(max_size=12)), max_size=8),
-       st.sampled_from(["check", "new", "import", "export"]))
+@given(
+    st.lists(st.one_of(st.sampled_from(WORDS), st.sampled_from(PATHS), st.text(max_size=12)), max_size=8),
+    st.sampled_from(["check", "new", "import", "export"]),
+)
 def test_random_arguments(args, command):
     work = layout()
     try:
@@ -128,8 +168,11 @@ def test_random_arguments(args, command):
 
 
 @fuzz(60)
-@given(st.sampled_from(PATHS), st.sampled_from(["--xlsx", "--csv", "--parquet"]),
-       st.sampled_from(["out", "out.csv", "dir", "good.yaml", "out/deep/er.parquet", "dir/good.yaml"]))
+@given(
+    st.sampled_from(PATHS),
+    st.sampled_from(["--xlsx", "--csv", "--parquet"]),
+    st.sampled_from(["out", "out.csv", "dir", "good.yaml", "out/deep/er.parquet", "dir/good.yaml"]),
+)
 def test_export_of_any_file(path, option, target):
     work = layout()
     try:
@@ -168,11 +211,19 @@ def test_new_with_any_agency_name(agency, year):
         shutil.rmtree(work.parent, ignore_errors=True)
 
 
-@pytest.mark.parametrize("args", [
-    ["render"], ["render", "missing.yaml", "--out", "out"], ["render", "dir", "--out", "out", "--mode", "<script>"],
-    ["render", "dir", "--out", "out", "--workers", "0"], ["render", "dir", "--out", "out", "--timeout", "-5"],
-    ["render", "empty-dir", "--out", "out"], ["render", "good.yaml"], ["render", "good.yaml", "--out", "out", "--workers", "x"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["render"],
+        ["render", "missing.yaml", "--out", "out"],
+        ["render", "dir", "--out", "out", "--mode", "<script>"],
+        ["render", "dir", "--out", "out", "--workers", "0"],
+        ["render", "dir", "--out", "out", "--timeout", "-5"],
+        ["render", "empty-dir", "--out", "out"],
+        ["render", "good.yaml"],
+        ["render", "good.yaml", "--out", "out", "--workers", "x"],
+    ],
+)
 def test_render_rejects_bad_arguments_before_starting(args):
     work = layout()
     (work / "empty-dir").mkdir()
@@ -209,8 +260,9 @@ def test_export_writes_nothing_when_one_file_is_bad(tmp_path):
     bad.write_bytes(b"meta: [")
     work = tmp_path
     before = _listing(work)
-    result = RUNNER.invoke(cli.app, ["export", str(good), str(bad), "--xlsx", str(tmp_path / "x"),
-                                     "--csv", str(tmp_path / "t.csv")])
+    result = RUNNER.invoke(
+        cli.app, ["export", str(good), str(bad), "--xlsx", str(tmp_path / "x"), "--csv", str(tmp_path / "t.csv")]
+    )
     assert isinstance(result.exception, GovkitError)
     assert _listing(work) == before
 

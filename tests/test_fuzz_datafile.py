@@ -35,15 +35,50 @@ NUMBER_SITES = [m.start(1) for m in re.finditer(r": (\d+)[,}]", EXAMPLE_TEXT)]
 def fuzz(n: int) -> settings:
     """``n`` examples (times $GOVKIT_FUZZ_SCALE), no deadline (a per-example time bound is asserted
     instead), no example database written into the repository."""
-    return settings(max_examples=max(1, round(n * SCALE)), deadline=None, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    return settings(
+        max_examples=max(1, round(n * SCALE)),
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+
 
 # YAML scalars that mean something odd: floats, NaN/inf, huge, negative, hex, booleans, dates, text.
 ODD_SCALARS = [
-    ".nan", ".NaN", ".inf", "-.inf", "1e400", "-1e400", "1.5", "0.0", "-0", "-1", "-999999999", "1000000000",
-    "99999999999999999999999999", "0x10", "0o7", "1_000", "true", "no", "~", "null", "''", '"12"', "2021-01-01",
-    "[1, 2]", "{a: 1}", "!!binary aGVsbG8=", "!!python/object:os.system ls", "&a 1", "*a", "!!float nan", "1e-400",
-    "'=cmd|calc'", "<script>alert(1)</script>", "十二",
+    ".nan",
+    ".NaN",
+    ".inf",
+    "-.inf",
+    "1e400",
+    "-1e400",
+    "1.5",
+    "0.0",
+    "-0",
+    "-1",
+    "-999999999",
+    "1000000000",
+    "99999999999999999999999999",
+    "0x10",
+    "0o7",
+    "1_000",
+    "true",
+    "no",
+    "~",
+    "null",
+    "''",
+    '"12"',
+    "2021-01-01",
+    "[1, 2]",
+    "{a: 1}",
+    "!!binary aGVsbG8=",
+    "!!python/object:os.system ls",
+    "&a 1",
+    "*a",
+    "!!float nan",
+    "1e-400",
+    "'=cmd|calc'",
+    "<script>alert(1)</script>",
+    "十二",
 ]
 
 
@@ -112,12 +147,15 @@ def test_truncated_file(cut):
 
 
 @fuzz(80)
-@given(st.sampled_from(NUMBER_SITES), st.one_of(
-    st.sampled_from(ODD_SCALARS),
-    st.integers(min_value=-10**30, max_value=10**30).map(str),
-    st.floats(allow_nan=True, allow_infinity=True).map(repr),
-    st.decimals(allow_nan=False, allow_infinity=False, places=6).map(lambda d: format(d, "f")),
-))
+@given(
+    st.sampled_from(NUMBER_SITES),
+    st.one_of(
+        st.sampled_from(ODD_SCALARS),
+        st.integers(min_value=-(10**30), max_value=10**30).map(str),
+        st.floats(allow_nan=True, allow_infinity=True).map(repr),
+        st.decimals(allow_nan=False, allow_infinity=False, places=6).map(lambda d: format(d, "f")),
+    ),
+)
 def test_odd_value_in_a_cell(site, token):
     end = site + len(re.match(r"\d+", EXAMPLE_TEXT[site:]).group(0))
     result = outcome(EXAMPLE_TEXT[:site] + token + EXAMPLE_TEXT[end:])
@@ -191,7 +229,8 @@ def _clean(data: bytes | str) -> DataFileError:
 
 def test_alias_bomb_is_refused_at_once():
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9))
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9)
+    )
     assert "锚点或别名" in str(_clean(bomb))
 
 

@@ -110,8 +110,24 @@ def test_mutated_text(data):
         elif action == "dup":
             lines.insert(i, lines[i])
         elif action == "number":
-            token = data.draw(st.sampled_from(["-5", "1e400", "nan", "inf", "3.7", "99999999999999999999", "０", "十二",
-                                               "=1+1", "<script>alert(1)</script>", "\x00", "\u202e"]))
+            token = data.draw(
+                st.sampled_from(
+                    [
+                        "-5",
+                        "1e400",
+                        "nan",
+                        "inf",
+                        "3.7",
+                        "99999999999999999999",
+                        "０",
+                        "十二",
+                        "=1+1",
+                        "<script>alert(1)</script>",
+                        "\x00",
+                        "\u202e",
+                    ]
+                )
+            )
             lines[i] = re.sub(r"\d+", token, lines[i], count=1)
         else:
             lines[i] = data.draw(st.text(max_size=80))
@@ -127,8 +143,15 @@ def test_truncated_html(cut, tail):
 @fuzz(30)
 @given(st.integers(1, 3000))
 def test_deeply_nested_html(depth):
-    outcome(("<html><body><p>某镇2020年政府信息公开工作年度报告</p>" + "<div>" * depth + "一、总体情况" +
-             "</div>" * depth + "</body></html>").encode("utf-8"))
+    outcome(
+        (
+            "<html><body><p>某镇2020年政府信息公开工作年度报告</p>"
+            + "<div>" * depth
+            + "一、总体情况"
+            + "</div>" * depth
+            + "</body></html>"
+        ).encode("utf-8")
+    )
 
 
 @pytest.mark.slow
@@ -169,10 +192,14 @@ def test_damaged_zip_members(kind, data):
     elif action == "drop":
         del members[victim]
     else:  # entity expansion: the XML parsers must not expand it
-        members[victim] = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
-                           + b"".join(b'<!ENTITY %c "&%c;&%c;&%c;&%c;&%c;&%c;&%c;&%c;&%c;&%c;">' % ((98 + i,) + (97 + i,) * 10)
-                                      for i in range(8))
-                           + b"]><x>&i;</x>")
+        members[victim] = (
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+            + b"".join(
+                b'<!ENTITY %c "&%c;&%c;&%c;&%c;&%c;&%c;&%c;&%c;&%c;&%c;">' % ((98 + i,) + (97 + i,) * 10)
+                for i in range(8)
+            )
+            + b"]><x>&i;</x>"
+        )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, content in members.items():
@@ -193,8 +220,29 @@ def test_a_zip_bomb_is_refused_or_bounded():
 # -- the mapper on arbitrary documents --------------------------------------------------------
 
 _cell_text = st.one_of(
-    st.sampled_from(["", "0", "12", "-3", "1.5", "合计", "总计", "自然人", "商业企业", "一、本年新收政府信息公开申请数量",
-                     "（一）予以公开", "维持", "纠正", "行政复议", "本年新制作数量", "nan", "1e9", "<b>x</b>", "=1+1"]),
+    st.sampled_from(
+        [
+            "",
+            "0",
+            "12",
+            "-3",
+            "1.5",
+            "合计",
+            "总计",
+            "自然人",
+            "商业企业",
+            "一、本年新收政府信息公开申请数量",
+            "（一）予以公开",
+            "维持",
+            "纠正",
+            "行政复议",
+            "本年新制作数量",
+            "nan",
+            "1e9",
+            "<b>x</b>",
+            "=1+1",
+        ]
+    ),
     st.integers(-10, 10**12).map(str),
     st.text(max_size=20),
 )
@@ -205,8 +253,13 @@ _block = st.one_of(
 
 
 @fuzz(60)
-@given(st.lists(_block, max_size=40), st.dictionaries(st.sampled_from(["agency", "year", "level", "format", "published",
-                                                                       "district", "short_name"]), st.text(max_size=30)))
+@given(
+    st.lists(_block, max_size=40),
+    st.dictionaries(
+        st.sampled_from(["agency", "year", "level", "format", "published", "district", "short_name"]),
+        st.text(max_size=30),
+    ),
+)
 def test_mapper_on_arbitrary_documents(blocks, hints):
     doc = Document(blocks=[Paragraph("北京市某区某镇2021年政府信息公开工作年度报告"), *blocks], hints=hints)
     start = time.monotonic()
@@ -225,11 +278,28 @@ _prose = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_si
 
 
 @fuzz(8)
-@given(st.dictionaries(st.sampled_from([PREAMBLE, *SECTION_IDS]), st.one_of(
-    _prose, st.sampled_from(["=HYPERLINK(\"http://evil\",\"点我\")", "+1+1", "-2+3", "@SUM(A1)", "=cmd|' /C calc'!A0",
-                             "\t=1", "'=1", "<script>alert(1)</script>"]))))
+@given(
+    st.dictionaries(
+        st.sampled_from([PREAMBLE, *SECTION_IDS]),
+        st.one_of(
+            _prose,
+            st.sampled_from(
+                [
+                    '=HYPERLINK("http://evil","点我")',
+                    "+1+1",
+                    "-2+3",
+                    "@SUM(A1)",
+                    "=cmd|' /C calc'!A0",
+                    "\t=1",
+                    "'=1",
+                    "<script>alert(1)</script>",
+                ]
+            ),
+        ),
+    )
+)
 def test_own_workbook_round_trip_and_no_formulas(sections):
-    report = synthetic_report("=HYPERLINK(\"http://evil\")镇", 2021)
+    report = synthetic_report('=HYPERLINK("http://evil")镇', 2021)
     report.sections.update({k: v.strip("\n") for k, v in sections.items()})
     data = workbook_bytes(report)
     book = openpyxl.load_workbook(io.BytesIO(data))

@@ -41,14 +41,21 @@ def _writes(tree: ast.AST) -> list[tuple[str, int, str]]:
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
             first = node.args[0] if node.args else None
             target = ast.unparse(first) if first is not None else ""
-            if name in WRITE_METHODS and (name in ("write_text", "write_bytes") or (first is not None and target not in IN_MEMORY)):
+            if name in WRITE_METHODS and (
+                name in ("write_text", "write_bytes") or (first is not None and target not in IN_MEMORY)
+            ):
                 found.append((func.name, node.lineno, ast.unparse(node)[:80]))
             elif name in ("open", "fdopen") and any(
-                    isinstance(a, ast.Constant) and isinstance(a.value, str) and set(a.value) & set("wax")
-                    for a in [*node.args[1:2], *(k.value for k in node.keywords if k.arg == "mode")]):
+                isinstance(a, ast.Constant) and isinstance(a.value, str) and set(a.value) & set("wax")
+                for a in [*node.args[1:2], *(k.value for k in node.keywords if k.arg == "mode")]
+            ):
                 found.append((func.name, node.lineno, ast.unparse(node)[:80]))
-            elif name == "save" and first is not None and target not in IN_MEMORY and not (
-                    isinstance(node.func, ast.Attribute) and ast.unparse(node.func.value) == "datafile"):
+            elif (
+                name == "save"
+                and first is not None
+                and target not in IN_MEMORY
+                and not (isinstance(node.func, ast.Attribute) and ast.unparse(node.func.value) == "datafile")
+            ):
                 found.append((func.name, node.lineno, ast.unparse(node)[:80]))
             elif name == "pdf" and any(k.arg == "path" for k in node.keywords):
                 found.append((func.name, node.lineno, ast.unparse(node)[:80]))
@@ -67,8 +74,10 @@ def test_every_file_write_is_atomic():
 
 
 def test_the_scan_finds_direct_writes():
-    code = ("def f(p, frame, page, book):\n    p.write_text('x')\n    open(p, 'w')\n    frame.to_csv(p)\n"
-            "    page.pdf(path=p)\n    book.save(p)\n    frame.to_csv(index=False)\n    book.save(stream)\n")
+    code = (
+        "def f(p, frame, page, book):\n    p.write_text('x')\n    open(p, 'w')\n    frame.to_csv(p)\n"
+        "    page.pdf(path=p)\n    book.save(p)\n    frame.to_csv(index=False)\n    book.save(stream)\n"
+    )
     assert [line for _, line, _ in _writes(ast.parse(code))] == [2, 3, 4, 5, 6]
 
 
@@ -110,8 +119,14 @@ def test_write_errors_are_one_line_and_still_os_errors(tmp_path):
 
 
 def test_no_writer_saves_metadata_the_loader_refuses(tmp_path, example_report):
-    for field, value in (("agency", "两行\n名称"), ("agency", "\x1b[31m"), ("agency", " "), ("year", 1999),
-                         ("level", "宇宙"), ("district", "x" * 300)):
+    for field, value in (
+        ("agency", "两行\n名称"),
+        ("agency", "\x1b[31m"),
+        ("agency", " "),
+        ("year", 1999),
+        ("level", "宇宙"),
+        ("district", "x" * 300),
+    ):
         report = example_report.copy()
         setattr(report.meta, field, value)
         target = tmp_path / "x.yaml"
@@ -126,8 +141,14 @@ def test_safe_name_of_any_agency_name(name):
     stem = safe_name(name)
     assert stem and stem not in (".", "..") and len(stem) <= 100
     assert not any(ch in stem for ch in '/\\:*?"<>|') and not any(ord(ch) < 32 or ord(ch) == 127 for ch in stem)
-    assert stem.split(".")[0].upper() not in {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
-                                              *(f"LPT{i}" for i in range(1, 10))}
+    assert stem.split(".")[0].upper() not in {
+        "CON",
+        "PRN",
+        "AUX",
+        "NUL",
+        *(f"COM{i}" for i in range(1, 10)),
+        *(f"LPT{i}" for i in range(1, 10)),
+    }
     assert not stem.startswith((".", "-", " ")) and len(stem.encode("utf-8")) + len(".副本-20250101-000000.yaml") < 255
     path = datafile.default_path("/params", Meta(agency=name or "x", year=2021))
     assert path.parent == Path("/params/2021") and path.name == f"{safe_name(name or 'x')}.yaml"

@@ -85,7 +85,10 @@ def test_html_reports_every_blank_and_converted_cell() -> None:
     result = import_file(IMPORT / "html_merged_cells_2019.html")
     report = result.report
     assert result.kind == "网页"
-    amount = report.format.row("二", "art20_9", "procurement"), report.format.column("二", "procurement_amount", part="art20_9")
+    amount = (
+        report.format.row("二", "art20_9", "procurement"),
+        report.format.column("二", "procurement_amount", part="art20_9"),
+    )
     assert str(report.cells["二"][amount]) in ("25.1", "25.1000")
     converted = [f for f in result.findings if f.rule == "import-unit-converted"]
     assert len(converted) == 1 and "251000元" in converted[0].message and converted[0].row == amount[0]
@@ -123,7 +126,9 @@ def test_rows_cut_off_and_unreadable_cells_are_listed() -> None:
     assert ("import-unreadable-cell", row) in found
     assert ("import-missing-cell", row) in found
     assert ("import-missing-row", ("三、本年度办理结果", "（六）其他处理")) in found or (
-        "import-label-variant", ("三、本年度办理结果", "（六）其他处理")) in found
+        "import-label-variant",
+        ("三、本年度办理结果", "（六）其他处理"),
+    ) in found
 
 
 def test_unreadable_cell_in_a_flattened_row() -> None:

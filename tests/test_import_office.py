@@ -127,7 +127,21 @@ def excel_file(report: Report) -> bytes:
         ws.append([*labels, *[report.cells["三"][(row, col)] for col in report.columns("三", row)]])
     ws = book.create_sheet("复议诉讼")
     ws.append(["行政复议", None, None, None, None, "行政诉讼"])
-    ws.append(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", None, None, None, None, "复议后起诉"])
+    ws.append(
+        [
+            "结果维持",
+            "结果纠正",
+            "其他结果",
+            "尚未审结",
+            "总计",
+            "未经复议直接起诉",
+            None,
+            None,
+            None,
+            None,
+            "复议后起诉",
+        ]
+    )
     ws.append([None] * 5 + ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2)
     row = report.rows("四")[0]
     ws.append([report.cells["四"][(row, col)] for col, _ in report.format.table("四").parts[0].leaf_columns()])
@@ -138,7 +152,12 @@ def excel_file(report: Report) -> bytes:
 
 def _same(got: Report, want: Report) -> None:
     assert (got.meta.agency, got.meta.year, got.meta.level, got.meta.short_name, got.meta.district) == (
-        want.meta.agency, want.meta.year, want.meta.level, want.meta.short_name, want.meta.district)
+        want.meta.agency,
+        want.meta.year,
+        want.meta.level,
+        want.meta.short_name,
+        want.meta.district,
+    )
     assert got.format.version == want.format.version
     for table in ("二", "三", "四"):
         assert got.cells[table] == want.cells[table], table

@@ -15,7 +15,9 @@ def test_one_cell_per_line_ending_in_pipe():
     f = r.format
     assert f.version == "2021" and r.meta.year == 2022
     block = "第二十条第（一）项"
-    assert [r.get("二", (block, "行政规范性文件"), c) for c in (("本年制发件数",), ("本年废止件数",), ("现行有效件数",))] == [5, 12, 8]
+    assert [
+        r.get("二", (block, "行政规范性文件"), c) for c in (("本年制发件数",), ("本年废止件数",), ("现行有效件数",))
+    ] == [5, 12, 8]
     assert r.get("二", (block, "规章"), ("本年制发件数",)) == 0
     assert r.get("二", (block, "规章"), ("现行有效件数",)) is None
     assert any(x.rule == "import-missing-cell" and x.row == (block, "规章") for x in result.findings)

@@ -25,8 +25,15 @@ def notebook(path, *sources: str):
 
 
 def run(path, out, timeout=60, **params):
-    return papermill.execute_notebook(str(path), str(out), parameters=params, engine_name="govkit",
-                                      kernel_name="python3", progress_bar=False, execution_timeout=timeout)
+    return papermill.execute_notebook(
+        str(path),
+        str(out),
+        parameters=params,
+        engine_name="govkit",
+        kernel_name="python3",
+        progress_bar=False,
+        execution_timeout=timeout,
+    )
 
 
 def pid_of(nb) -> int:
@@ -112,8 +119,26 @@ def test_dead_kernel_is_replaced(warm):
 def test_papermill_cli_engine_govkit(tmp_path):
     src = notebook(tmp_path / "cli.ipynb", "import sys\nprint('govkit' in sys.modules and agency)")
     out = tmp_path / "cli.out.ipynb"
-    proc = subprocess.run([sys.executable, "-m", "papermill", str(src), str(out), "--engine", "govkit", "-k", "python3",
-                           "-p", "agency", "示例镇", "--no-progress-bar"], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(src),
+            str(out),
+            "--engine",
+            "govkit",
+            "-k",
+            "python3",
+            "-p",
+            "agency",
+            "示例镇",
+            "--no-progress-bar",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     text = nbformat.read(out, as_version=4).cells[-1].outputs[0]["text"]
     assert text.strip() == "示例镇"  # govkit was imported by the warm-up, and the parameter arrived

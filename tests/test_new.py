@@ -19,8 +19,9 @@ AGENCY = "北京市密云区穆家峪镇"
 
 
 def run_new(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "govkit", "new", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "govkit", "new", *args], cwd=cwd, capture_output=True, text=True, timeout=60
+    )
 
 
 def with_carried_over(example_path: Path, params: Path) -> dict:
@@ -50,7 +51,13 @@ def test_cli_carries_2020_example_into_2021_format(tmp_path: Path, example_path:
         assert new.get("三", carried_in, col) == values.get(col, 0)
     assert "上年结转" in result.stdout and "自然人：3" in result.stdout
     m = new.meta
-    assert (m.agency, m.short_name, m.level, m.district, m.published) == (AGENCY, "穆家峪镇", "乡镇", "北京市密云区", None)
+    assert (m.agency, m.short_name, m.level, m.district, m.published) == (
+        AGENCY,
+        "穆家峪镇",
+        "乡镇",
+        "北京市密云区",
+        None,
+    )
     assert all(not new.sections.get(s) for s in ("一", "二", "三", "四", "五", "六"))
     # 2019 → 2021: the local sub-rows of 其他对外管理服务事项 have no place in the new format
     assert not new.subrows["二"]
@@ -70,7 +77,9 @@ def test_cli_with_the_bundled_example_unchanged(tmp_path: Path, params_copy: Pat
 def test_cli_refuses_to_overwrite(tmp_path: Path, params_copy: Path) -> None:
     assert run_new(AGENCY, "--year", "2021", "--params", str(params_copy), cwd=tmp_path).returncode == 0
     target = params_copy / "2021" / f"{AGENCY}.yaml"
-    target.write_text(target.read_text(encoding="utf-8").replace("short_name: 穆家峪镇", "short_name: 已改"), encoding="utf-8")
+    target.write_text(
+        target.read_text(encoding="utf-8").replace("short_name: 穆家峪镇", "short_name: 已改"), encoding="utf-8"
+    )
     before = target.read_bytes()
     result = run_new(AGENCY, "--year", "2021", "--params", str(params_copy), cwd=tmp_path)
     assert result.returncode == 2
@@ -119,12 +128,18 @@ def test_2019_stock_starts_at_zero_in_2021() -> None:
 def test_2019_items_and_local_subrows_carry(example_report: Report) -> None:
     fmt = example_report.format
     split = fmt.row("二", "art20_5", "other_services")
-    items, change = fmt.column("二", "items_last_year", part="art20_5"), fmt.column("二", "items_change", part="art20_5")
+    items, change = (
+        fmt.column("二", "items_last_year", part="art20_5"),
+        fmt.column("二", "items_change", part="art20_5"),
+    )
     example_report.meta.year = 2019
     example_report.set("二", (*split, "行政检查"), items, 4)
     example_report.set("二", (*split, "行政检查"), change, -1)
     penalty = fmt.row("二", "art20_6", "penalty")
-    items6, change6 = fmt.column("二", "items_last_year", part="art20_6"), fmt.column("二", "items_change", part="art20_6")
+    items6, change6 = (
+        fmt.column("二", "items_last_year", part="art20_6"),
+        fmt.column("二", "items_change", part="art20_6"),
+    )
     example_report.set("二", penalty, items6, 10)
     example_report.set("二", penalty, change6, 2)
     new = new_from_previous(example_report, 2020)

@@ -18,8 +18,12 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 def rendered(tmp_path_factory):
     out = tmp_path_factory.mktemp("pdf") / "out"
     code = "from govkit.cli import main; main()"
-    proc = subprocess.run([sys.executable, "-c", code, "render", str(EXAMPLE), "--out", str(out), "--pdf", "-q"],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "render", str(EXAMPLE), "--out", str(out), "--pdf", "-q"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     return out
 
@@ -30,8 +34,14 @@ def test_pdf_is_a4_with_embedded_chinese(rendered):
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "(A4)" in info
     words = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    for label in ("北京市密云区穆家峪镇2020年政府信息公开工作年度报告", "三、本年度办理结果", "申请人情况",
-                  "第二十条第（九）项", "行政诉讼", "六、其他需要报告的事项"):
+    for label in (
+        "北京市密云区穆家峪镇2020年政府信息公开工作年度报告",
+        "三、本年度办理结果",
+        "申请人情况",
+        "第二十条第（九）项",
+        "行政诉讼",
+        "六、其他需要报告的事项",
+    ):
         assert label in words.replace("\n", ""), label
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts)  # every font embedded
@@ -58,7 +68,9 @@ def test_exported_html_opens_offline_and_is_not_blank(rendered):
             page = browser.new_page(viewport={"width": 1000, "height": 1400})
             page.on("request", lambda r: requests.append(r.url))
             page.on("requestfailed", lambda r: failed.append(r.url))
-            page.route("**/*", lambda route: route.abort() if not route.request.url.startswith("file:") else route.continue_())
+            page.route(
+                "**/*", lambda route: route.abort() if not route.request.url.startswith("file:") else route.continue_()
+            )
             page.goto(html.as_uri(), wait_until="load", timeout=30_000)
             page.wait_for_timeout(300)
             assert [u for u in requests if not u.startswith("file:")] == []

@@ -210,8 +210,16 @@ def test_review_mode_lists_and_marks_findings(example):
     report = example[0]
     outcomes = ("三、本年度办理结果", "（三）不予公开")
     findings = [
-        Finding("t-cell", "error", "总计与各项之和不符<x>", table="三", row=("一、本年新收政府信息公开申请数量",),
-                column=("申请人情况", "总计"), expected="3", actual="4"),
+        Finding(
+            "t-cell",
+            "error",
+            "总计与各项之和不符<x>",
+            table="三",
+            row=("一、本年新收政府信息公开申请数量",),
+            column=("申请人情况", "总计"),
+            expected="3",
+            actual="4",
+        ),
         Finding("t-group", "warning", "不予公开各项有误", table="三", row=outcomes),
         Finding("t-four", "error", "复议总计不符", table="四", row=(), column=("行政复议", "总计")),
         Finding("t-prose", "warning", "正文数字与表格不符", section="一"),

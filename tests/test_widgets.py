@@ -38,8 +38,11 @@ def ids(report: Report):
 
 def findings_on(editor: ReportEditor, table: str, row, col) -> list[Finding]:
     """Errors about exactly this cell (prose warnings may point at it too)."""
-    return [f for f in editor.findings
-            if f.severity == "error" and f.table == table and tuple(f.row) == row and tuple(f.column) == col]
+    return [
+        f
+        for f in editor.findings
+        if f.severity == "error" and f.table == table and tuple(f.row) == row and tuple(f.column) == col
+    ]
 
 
 def test_layout_follows_the_official_form(data_file: Path) -> None:
@@ -56,10 +59,17 @@ def test_layout_follows_the_official_form(data_file: Path) -> None:
         assert all(label in labels for label in row) and all(label in labels for label in col)
     assert fmt.table("三").corner in labels
     # merged header: 法人或其他组织 spans its five columns, 三、本年度办理结果 spans every outcome row
-    legal = next(w for g in t3.children[1:] for w in g.children if isinstance(w, widgets.HTML) and w.value == "法人或其他组织")
+    legal = next(
+        w for g in t3.children[1:] for w in g.children if isinstance(w, widgets.HTML) and w.value == "法人或其他组织"
+    )
     start, col_start, end, col_end = (int(x) for x in legal.layout.grid_area.split("/"))
     assert (end - start, col_end - col_start) == (1, 5)
-    outcomes = next(w for g in t3.children[1:] for w in g.children if isinstance(w, widgets.HTML) and w.value == "三、本年度办理结果")
+    outcomes = next(
+        w
+        for g in t3.children[1:]
+        for w in g.children
+        if isinstance(w, widgets.HTML) and w.value == "三、本年度办理结果"
+    )
     start, _, end, _ = (int(x) for x in outcomes.layout.grid_area.split("/"))
     outcome_rows = [r for r in report.rows("三") if r[0] == "三、本年度办理结果"]
     assert end - start == len(outcome_rows)
@@ -93,7 +103,9 @@ def test_wrong_total_is_found_marked_and_cleared(data_file: Path) -> None:
     carried = editor.report.format.row("三", "carried_in")
     other = editor.cell("三", carried, total).widget
     assert "govkit-area" in other._dom_classes and "govkit-bad" not in other._dom_classes
-    panel = " ".join(w.value for row in editor.findings_list.children for w in row.children if isinstance(w, widgets.HTML))
+    panel = " ".join(
+        w.value for row in editor.findings_list.children for w in row.children if isinstance(w, widgets.HTML)
+    )
     assert found[0].message in panel
     # the finding's button brings the user to the cell
     editor.tabs.selected_index = 0
@@ -171,7 +183,14 @@ def test_parse_cell_bounds(example_report: Report) -> None:
     assert parse_cell("", specs["count"]) is None
     assert parse_cell("1,200", specs["count"]) == 1200
     assert parse_cell("-3", specs["signed"]) == -3
-    for text, spec in [("-1", "count"), ("1.5", "count"), ("abc", "signed"), ("-0.1", "amount"), ("NaN", "amount"), ("1e12", "amount")]:
+    for text, spec in [
+        ("-1", "count"),
+        ("1.5", "count"),
+        ("abc", "signed"),
+        ("-0.1", "amount"),
+        ("NaN", "amount"),
+        ("1e12", "amount"),
+    ]:
         with pytest.raises(ValueError):
             parse_cell(text, specs[spec])
     assert parse_cell("0.0001", specs["amount"]) == Decimal("0.0001")
@@ -179,7 +198,8 @@ def test_parse_cell_bounds(example_report: Report) -> None:
 
 def test_blank_cells_are_shown_flagged_and_fillable(data_file: Path) -> None:
     text = data_file.read_text(encoding="utf-8").replace(
-        "一、本年新收政府信息公开申请数量: {自然人: 0,", "一、本年新收政府信息公开申请数量: {自然人: ~,")
+        "一、本年新收政府信息公开申请数量: {自然人: 0,", "一、本年新收政府信息公开申请数量: {自然人: ~,"
+    )
     data_file.write_text(text, encoding="utf-8")
     editor = ReportEditor(data_file)
     received, natural, _ = ids(editor.report)
@@ -322,8 +342,12 @@ def test_killed_save_leaves_the_old_file_intact(data_file: Path, tmp_path: Path)
     before = data_file.read_bytes()
     script = tmp_path / "kill_save.py"
     script.write_text(KILL_SCRIPT, encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, str(script), str(data_file)], stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(data_file)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         line = proc.stdout.readline()
         assert line.startswith("TEMP-WRITTEN"), line

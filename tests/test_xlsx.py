@@ -41,7 +41,7 @@ def test_workbook_round_trips_synthetic_reports(year: int) -> None:
 
 def test_workbook_round_trips_the_example_with_subrows_blanks_and_formula_like_text(example_report: Report) -> None:
     report = example_report
-    report.sections["五"] = "=HYPERLINK(\"http://x\")\n+1\n-2 减少\n@SUM(A1)"
+    report.sections["五"] = '=HYPERLINK("http://x")\n+1\n-2 减少\n@SUM(A1)'
     report.meta.short_name = "=cmd|' /C calc'!A0"
     row = ("第二十条第（五）项", "其他对外管理服务事项", "行政确认")
     report.cells["二"][(row, ("本年增/减",))] = -3
@@ -86,7 +86,9 @@ def test_cli_export_then_import_gives_the_same_file(tmp_path: Path, params_copy:
     done = run("import", str(book), "--out", str(tmp_path / "back"), "--strict", cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     back = tmp_path / "back" / "2020" / "北京市密云区穆家峪镇.yaml"
-    assert back.read_text(encoding="utf-8") == (params_copy / "2020" / "北京市密云区穆家峪镇.yaml").read_text(encoding="utf-8")
+    assert back.read_text(encoding="utf-8") == (params_copy / "2020" / "北京市密云区穆家峪镇.yaml").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_cli_export_needs_a_target_and_reports_bad_files(tmp_path: Path) -> None:
@@ -104,7 +106,11 @@ def test_rendered_html_imports_back(example_report: Report) -> None:
         report.sections.setdefault("五", "")
         result = import_bytes(render.render_page(report).encode("utf-8"), "rendered.html")
         back = result.report
-        assert (back.meta.agency, back.meta.year, back.format.version) == (report.meta.agency, report.meta.year, report.format.version)
+        assert (back.meta.agency, back.meta.year, back.format.version) == (
+            report.meta.agency,
+            report.meta.year,
+            report.format.version,
+        )
         assert back.subrows == report.subrows
         for table in ("二", "三", "四"):
             assert back.cells[table] == report.cells[table]

@@ -45,7 +45,7 @@ NAMES = [
     "../../逃逸镇",
     "CON",
 ]
-FORMULAS = ["=HYPERLINK(\"http://evil.example/\",\"点我\")", "+1+1", "-2+3", "@SUM(A1:A9)", "=cmd|' /C calc'!A0"]
+FORMULAS = ['=HYPERLINK("http://evil.example/","点我")', "+1+1", "-2+3", "@SUM(A1:A9)", "=cmd|' /C calc'!A0"]
 
 
 def hostile_report(agency: str, year: int = 2021, seed: int = 1) -> Report:
@@ -78,7 +78,9 @@ def assert_inert(html: str, texts: list[str]) -> BeautifulSoup:
         for attr, value in tag.attrs.items():
             assert not attr.lower().startswith("on"), (tag.name, attr)
             values = value if isinstance(value, list) else [value]
-            assert not any("javascript:" in str(v).lower() and tag.name in ("a", "iframe", "img", "form") for v in values), tag
+            assert not any(
+                "javascript:" in str(v).lower() and tag.name in ("a", "iframe", "img", "form") for v in values
+            ), tag
     for name in ("iframe", "svg", "textarea"):
         assert not soup.find_all(name), name
     assert not [img for img in soup.find_all("img") if img.get("src") == "x"]
@@ -107,10 +109,17 @@ def test_index_page_shows_attacks_as_text(tmp_path):
     from govkit.batch.runner import Options, Result
 
     results = [
-        Result(data_file=str(tmp_path / "a.yaml"), agency=NAMES[0], year=2021, title=NAMES[0] + "报告",
-               html="2021/" + safe_name(NAMES[0]) + ".html"),
+        Result(
+            data_file=str(tmp_path / "a.yaml"),
+            agency=NAMES[0],
+            year=2021,
+            title=NAMES[0] + "报告",
+            html="2021/" + safe_name(NAMES[0]) + ".html",
+        ),
         Result(data_file=str(tmp_path / PAYLOADS[1]), status="failed", stage="load", error=PAYLOADS[0] + PAYLOADS[2]),
-        Result(data_file=str(tmp_path / "c.yaml"), agency=NAMES[1], year=2021, html='2021/x" onmouseover="alert(1).html'),
+        Result(
+            data_file=str(tmp_path / "c.yaml"), agency=NAMES[1], year=2021, html='2021/x" onmouseover="alert(1).html'
+        ),
     ]
     html = write_index(results, tmp_path, Options()).read_text(encoding="utf-8")
     soup = assert_inert(html, [NAMES[0], NAMES[1], PAYLOADS[0] + PAYLOADS[2]])
@@ -154,7 +163,9 @@ def test_tidy_csv_neutralises_formulas_and_reads_back(tmp_path):
     with path.open(encoding="utf-8-sig", newline="") as handle:
         for record in csv.reader(handle):
             for value in record:
-                if value[:1] in ("=", "+", "@", "\t", "\r") or (value.startswith("-") and not value.lstrip("-").replace(".", "").isdigit()):
+                if value[:1] in ("=", "+", "@", "\t", "\r") or (
+                    value.startswith("-") and not value.lstrip("-").replace(".", "").isdigit()
+                ):
                     raise AssertionError(f"formula-like cell in CSV: {value!r}")
     back = untidy(read_tidy(path))
     assert [r.meta.agency for r in back] == FORMULAS
@@ -175,7 +186,19 @@ def _inside(root: Path, before: set[Path]) -> list[Path]:
     return new
 
 
-HOSTILE_PATH_NAMES = ["../../逃逸镇", "..", ".", "CON", "nul.txt", "a/b\\c镇", "/etc/passwd", "~root", "-rf", " 空格 ", "名" * 300]
+HOSTILE_PATH_NAMES = [
+    "../../逃逸镇",
+    "..",
+    ".",
+    "CON",
+    "nul.txt",
+    "a/b\\c镇",
+    "/etc/passwd",
+    "~root",
+    "-rf",
+    " 空格 ",
+    "名" * 300,
+]
 
 
 def test_safe_name_of_hostile_names():
@@ -235,8 +258,12 @@ def open_in_chromium(pages: dict[str, str | Path]) -> dict[str, str]:
                 page = context.new_page()
                 dialogs: list[str] = []
                 page.on("dialog", lambda d, seen=dialogs: (seen.append(d.message), d.dismiss()))
-                page.route("**/*", lambda route: route.abort() if not route.request.url.startswith(("file:", "data:"))
-                           else route.continue_())
+                page.route(
+                    "**/*",
+                    lambda route: (
+                        route.abort() if not route.request.url.startswith(("file:", "data:")) else route.continue_()
+                    ),
+                )
                 if isinstance(source, Path):
                     page.goto(source.as_uri(), wait_until="load")
                 else:
@@ -266,7 +293,9 @@ def test_pages_are_inert_in_chromium(tmp_path, district_html):
         with pytest.raises(AssertionError):  # the probe and the dialog handler do catch a script that runs
             open_in_chromium({"control": probe})
     report = hostile_report(NAMES[0])
-    index = write_index([Result(data_file="x.yaml", agency=NAMES[1], status="failed", error=PAYLOADS[0])], tmp_path, Options())
+    index = write_index(
+        [Result(data_file="x.yaml", agency=NAMES[1], status="failed", error=PAYLOADS[0])], tmp_path, Options()
+    )
     texts = open_in_chromium({"report": render_page(report, mode="review"), "index": index, "district": district_html})
     assert PAYLOADS[0] in texts["report"] and NAMES[0] in texts["report"]
     assert PAYLOADS[0] in texts["index"] and NAMES[1] in texts["index"]
@@ -282,9 +311,27 @@ def test_real_batch_with_pdf_and_district_is_inert(tmp_path):
     write_reports(params)
     out = root / "out"
     before = set(tmp_path.rglob("*"))
-    proc = subprocess.run([sys.executable, "-m", "govkit", "render", str(params), "--out", str(out), "--pdf",
-                           "--district", "-j", "2", "-q", "--timeout", "120"],
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "govkit",
+            "render",
+            str(params),
+            "--out",
+            str(out),
+            "--pdf",
+            "--district",
+            "-j",
+            "2",
+            "-q",
+            "--timeout",
+            "120",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     written = _inside(out, before)
     htmls = sorted(p for p in written if p.suffix == ".html" and p.parent.name == "2021")

@@ -24,7 +24,9 @@ def dask_executor(address: str, timeout: float = 30) -> Iterator[Executor]:
     try:
         from distributed import Client
     except ImportError:
-        raise GovkitError("使用 --scheduler 需要安装 Dask 分布式组件：pip install 'govkit[dask]'（或 pip install distributed）") from None
+        raise GovkitError(
+            "使用 --scheduler 需要安装 Dask 分布式组件：pip install 'govkit[dask]'（或 pip install distributed）"
+        ) from None
     try:
         client = Client(address, timeout=timeout)
     except (OSError, TimeoutError, ValueError) as exc:

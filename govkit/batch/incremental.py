@@ -40,8 +40,12 @@ def file_hash(path: Path) -> str | None:
 def fingerprint(options: Options, notebook: Path) -> str:
     """Everything besides the agency's own files that a rendered report depends on."""
     h = hashlib.sha256()
-    h.update(json.dumps({"govkit": govkit.__version__, "mode": options.mode, "pdf": options.pdf,
-                         "kernel": options.kernel_name}, sort_keys=True).encode())
+    h.update(
+        json.dumps(
+            {"govkit": govkit.__version__, "mode": options.mode, "pdf": options.pdf, "kernel": options.kernel_name},
+            sort_keys=True,
+        ).encode()
+    )
     for name in _STACK:
         try:
             h.update(f"{name}={metadata.version(name)};".encode())

@@ -37,9 +37,17 @@ def write_index(results: list[Result], out: Path, options: Options) -> Path:
         for r in results
     ]
     summary = {key: sum(row["status"] == key for row in rows) for key in STATUS_LABEL}
-    html = environment().get_template("index.html.j2").render(
-        rows=rows, summary=summary, labels=STATUS_LABEL, mode=options.mode, total=len(rows),
-        css=Markup(report_css()),
+    html = (
+        environment()
+        .get_template("index.html.j2")
+        .render(
+            rows=rows,
+            summary=summary,
+            labels=STATUS_LABEL,
+            mode=options.mode,
+            total=len(rows),
+            css=Markup(report_css()),
+        )
     )
     path = Path(out) / "index.html"
     atomic_write(path, html)

@@ -105,7 +105,11 @@ def render_one(data_file: str | os.PathLike[str], out: str | os.PathLike[str], o
     stem = output_stem(out, meta.agency, meta.year)
     owner = _claim(stem, data_file, options.batch_id)
     if owner is not None:
-        return _fail(result, "duplicate", f"{data_file}：与 {owner} 是同一机关同一年度（{meta.agency} {meta.year}年），输出会互相覆盖，未生成")
+        return _fail(
+            result,
+            "duplicate",
+            f"{data_file}：与 {owner} 是同一机关同一年度（{meta.agency} {meta.year}年），输出会互相覆盖，未生成",
+        )
     html_path, nb_path, json_path = (stem.with_suffix(s) for s in (".html", ".ipynb", ".json"))
     result.json = _rel(json_path, out)
     data = {"report": jsonio.report_to_dict(report), "findings": jsonio.findings_to_records(findings)}
@@ -126,8 +130,13 @@ def render_one(data_file: str | os.PathLike[str], out: str | os.PathLike[str], o
     except Exception as exc:  # noqa: BLE001 - an export failure must not stop the batch
         html_path.unlink(missing_ok=True)
         _fail(result, "export", f"{data_file}：导出 HTML 失败（{type(exc).__name__}: {exc}）")
-    data["status"] = {"status": result.status, "stage": result.stage, "error": result.error,
-                      "errors": result.errors, "warnings": result.warnings}
+    data["status"] = {
+        "status": result.status,
+        "stage": result.stage,
+        "error": result.error,
+        "errors": result.errors,
+        "warnings": result.warnings,
+    }
     atomic_write(json_path, jsonio.dumps(data))
     return result
 
@@ -210,9 +219,15 @@ def _warm() -> None:
     import papermill.engines  # noqa: F401
 
 
-def render_all(files: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], options: Options,
-               executor: Executor | None = None, workers: int | None = None, progress: bool = True,
-               force: bool = False) -> list[Result]:
+def render_all(
+    files: Iterable[str | os.PathLike[str]],
+    out: str | os.PathLike[str],
+    options: Options,
+    executor: Executor | None = None,
+    workers: int | None = None,
+    progress: bool = True,
+    force: bool = False,
+) -> list[Result]:
     """Render every data file into ``out``, then PDFs (if asked), ``index.html`` and ``manifest.json``.
 
     Agencies whose data file, last year's file, notebook, govkit and options are unchanged since
@@ -247,7 +262,10 @@ def render_all(files: Iterable[str | os.PathLike[str]], out: str | os.PathLike[s
     for f in files:
         previous = None if force else build.reusable(f)
         # A reused output name is claimed too, so that a new file for the same agency is a duplicate.
-        if previous is not None and _claim(output_stem(out, previous.agency, previous.year), f, options.batch_id) is None:
+        if (
+            previous is not None
+            and _claim(output_stem(out, previous.agency, previous.year), f, options.batch_id) is None
+        ):
             results.append(previous)
         else:
             todo.append(f)
@@ -257,8 +275,11 @@ def render_all(files: Iterable[str | os.PathLike[str]], out: str | os.PathLike[s
         from govkit.batch.worker import init_worker
 
         _warm()
-        executor = ProcessPoolExecutor(max_workers=max(1, min(workers or os.cpu_count() or 1, len(todo))),
-                                       initializer=init_worker, initargs=(options.kernel_name,))
+        executor = ProcessPoolExecutor(
+            max_workers=max(1, min(workers or os.cpu_count() or 1, len(todo))),
+            initializer=init_worker,
+            initargs=(options.kernel_name,),
+        )
     rendered: list[Result] = []
     try:
         futures: dict[Future, Path] = {executor.submit(render_one, f, out, options): f for f in todo} if todo else {}
@@ -267,8 +288,13 @@ def render_all(files: Iterable[str | os.PathLike[str]], out: str | os.PathLike[s
                 try:
                     rendered.append(future.result())
                 except Exception as exc:  # noqa: BLE001 - a crashed worker fails one agency only
-                    rendered.append(_fail(Result(data_file=str(futures[future])), "crash",
-                                          f"{futures[future]}：工作进程异常退出（{type(exc).__name__}: {exc}）"))
+                    rendered.append(
+                        _fail(
+                            Result(data_file=str(futures[future])),
+                            "crash",
+                            f"{futures[future]}：工作进程异常退出（{type(exc).__name__}: {exc}）",
+                        )
+                    )
                 bar.update(1)
     finally:
         if own and executor is not None:

@@ -85,8 +85,15 @@ def execute(notebook: Path, parameters: dict[str, Any], kernel_name: str, timeou
     nb = remove_error_markers(prepare_notebook_metadata(nb, str(notebook), "", False))
     try:
         nb = papermill_engines.execute_notebook_with_engine(
-            ENGINE, nb, input_path=str(notebook), output_path=None, kernel_name=kernel_name,
-            progress_bar=False, log_output=False, start_timeout=60, execution_timeout=timeout,
+            ENGINE,
+            nb,
+            input_path=str(notebook),
+            output_path=None,
+            kernel_name=kernel_name,
+            progress_bar=False,
+            log_output=False,
+            start_timeout=60,
+            execution_timeout=timeout,
         )
     except CellTimeoutError as exc:
         exc.nb = nb  # cells run so far, with their outputs (nbclient fills them in place)
@@ -99,4 +106,3 @@ def execute(notebook: Path, parameters: dict[str, Any], kernel_name: str, timeou
         exc.nb = nb
         raise
     return nb
-

@@ -28,11 +28,16 @@ def run_checks(report: Report, previous: Report | None = None, rules: list[str] 
         try:
             findings.extend(_stamp(finding, report) for finding in rule.function(context))
         except Exception as exc:  # a rule tripping over odd data must not hide the other findings
-            findings.append(_stamp(Finding(
-                rule=rule.id,
-                severity="error",
-                message=f"检查规则「{rule.id}」无法完成（{type(exc).__name__}），请核对报告数据",
-            ), report))
+            findings.append(
+                _stamp(
+                    Finding(
+                        rule=rule.id,
+                        severity="error",
+                        message=f"检查规则「{rule.id}」无法完成（{type(exc).__name__}），请核对报告数据",
+                    ),
+                    report,
+                )
+            )
     return findings
 
 

@@ -10,7 +10,9 @@ from govkit.formats import ColPath, RowPath
 from govkit.model import Report, Value
 
 
-@registry.register("t3-balance", "error", "表三每一列：一、本年新收 + 二、上年结转 = 三、（七）总计 + 四、结转下年度继续办理")
+@registry.register(
+    "t3-balance", "error", "表三每一列：一、本年新收 + 二、上年结转 = 三、（七）总计 + 四、结转下年度继续办理"
+)
 def t3_balance(ctx: CheckContext) -> Iterator[Finding]:
     report, fmt = ctx.report, ctx.report.format
     received, carried_in = fmt.row("三", "received"), fmt.row("三", "carried_in")
@@ -23,10 +25,16 @@ def t3_balance(ctx: CheckContext) -> Iterator[Finding]:
         left, right = values[0] + values[1], values[2] + values[3]  # type: ignore[operator]
         if left != right:
             yield Finding(
-                rule="t3-balance", severity="error", table="三", column=col,
-                expected=str(left), actual=str(right),
-                message=(f"{place(report, '三', (), col)}：一、本年新收 + 二、上年结转 = {left}，"
-                         f"而三、（七）总计 + 四、结转下年度继续办理 = {right}，两者应相等（本列勾稽关系）"),
+                rule="t3-balance",
+                severity="error",
+                table="三",
+                column=col,
+                expected=str(left),
+                actual=str(right),
+                message=(
+                    f"{place(report, '三', (), col)}：一、本年新收 + 二、上年结转 = {left}，"
+                    f"而三、（七）总计 + 四、结转下年度继续办理 = {right}，两者应相等（本列勾稽关系）"
+                ),
             )
 
 
@@ -51,7 +59,9 @@ def t3_row_total(ctx: CheckContext) -> Iterator[Finding]:
         yield from _sum_mismatch("t3-row-total", report, row, total, parts, "自然人+法人或其他组织各项之和")
 
 
-def _sum_mismatch(rule: str, report: Report, row: RowPath, col: ColPath, parts: list[Value], why: str) -> Iterator[Finding]:
+def _sum_mismatch(
+    rule: str, report: Report, row: RowPath, col: ColPath, parts: list[Value], why: str
+) -> Iterator[Finding]:
     """A finding on table 三's cell (row, col) when it is not the sum of ``parts``."""
     values = [num(p) for p in parts]
     actual = num(report.get("三", row, col))
@@ -60,13 +70,22 @@ def _sum_mismatch(rule: str, report: Report, row: RowPath, col: ColPath, parts: 
     expected = sum(values)  # type: ignore[arg-type]
     if expected != actual:
         yield Finding(
-            rule=rule, severity="error", table="三", row=row, column=col,
-            expected=str(expected), actual=str(actual),
+            rule=rule,
+            severity="error",
+            table="三",
+            row=row,
+            column=col,
+            expected=str(expected),
+            actual=str(actual),
             message=f"{place(report, '三', row, col)}：应为 {expected}（{why}），实为 {actual}",
         )
 
 
-@registry.register("t4-total", "error", "表四：行政复议、未经复议直接起诉、复议后起诉各自的总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结")
+@registry.register(
+    "t4-total",
+    "error",
+    "表四：行政复议、未经复议直接起诉、复议后起诉各自的总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结",
+)
 def t4_total(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
     part = report.table("四").parts[0]
@@ -86,7 +105,12 @@ def t4_total(ctx: CheckContext) -> Iterator[Finding]:
             if expected != actual:
                 names = "+".join(p[-1] for p, s in leaves if s.role != "total")
                 yield Finding(
-                    rule="t4-total", severity="error", table="四", row=row, column=total,
-                    expected=str(expected), actual=str(actual),
+                    rule="t4-total",
+                    severity="error",
+                    table="四",
+                    row=row,
+                    column=total,
+                    expected=str(expected),
+                    actual=str(actual),
                     message=f"{place(report, '四', row, total)}：应为 {expected}（{names}），实为 {actual}",
                 )

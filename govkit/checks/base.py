@@ -77,7 +77,9 @@ class Registry:
     def __init__(self) -> None:
         self._rules: dict[str, Rule] = {}
 
-    def register(self, id: str, severity: Severity, description: str, cross_year: bool = False) -> Callable[[RuleFunction], RuleFunction]:
+    def register(
+        self, id: str, severity: Severity, description: str, cross_year: bool = False
+    ) -> Callable[[RuleFunction], RuleFunction]:
         def decorate(function: RuleFunction) -> RuleFunction:
             if id in self._rules:
                 raise ValueError(f"rule {id} registered twice")
@@ -105,4 +107,8 @@ registry = Registry()
 def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:
     """Findings as one table with fixed columns, whatever produced them."""
     records = [f.as_record() for f in findings]
-    return pd.DataFrame.from_records(records, columns=list(FINDING_COLUMNS)) if records else pd.DataFrame(columns=list(FINDING_COLUMNS))
+    return (
+        pd.DataFrame.from_records(records, columns=list(FINDING_COLUMNS))
+        if records
+        else pd.DataFrame(columns=list(FINDING_COLUMNS))
+    )

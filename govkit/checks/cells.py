@@ -34,8 +34,13 @@ def cell_blank(ctx: CheckContext) -> Iterator[Finding]:
     for table_id, row, col, _, value in _cells(ctx):
         if value is None:
             yield Finding(
-                rule="cell-blank", severity="error", table=table_id, row=row, column=col,
-                expected="0 或实际数值", actual="空白",
+                rule="cell-blank",
+                severity="error",
+                table=table_id,
+                row=row,
+                column=col,
+                expected="0 或实际数值",
+                actual="空白",
                 message=f"{place(report, table_id, row, col)}：单元格空白，没有数据时应填 0",
             )
 
@@ -59,7 +64,9 @@ def _problem(spec: object, value: object) -> str | None:
     return None
 
 
-@registry.register("cell-type", "error", "单元格数值类型：件数为非负整数，本年增/减为整数，金额为不小于 0 且不超过规定小数位的数")
+@registry.register(
+    "cell-type", "error", "单元格数值类型：件数为非负整数，本年增/减为整数，金额为不小于 0 且不超过规定小数位的数"
+)
 def cell_type(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
     for table_id, row, col, spec, value in _cells(ctx):
@@ -68,7 +75,12 @@ def cell_type(ctx: CheckContext) -> Iterator[Finding]:
         problem = _problem(spec, value)
         if problem:
             yield Finding(
-                rule="cell-type", severity="error", table=table_id, row=row, column=col,
-                expected=_KIND[spec.type], actual=show(value),  # type: ignore[attr-defined]
+                rule="cell-type",
+                severity="error",
+                table=table_id,
+                row=row,
+                column=col,
+                expected=_KIND[spec.type],
+                actual=show(value),  # type: ignore[attr-defined]
                 message=f"{place(report, table_id, row, col)}：{problem}",
             )

@@ -24,7 +24,9 @@ def _previous(ctx: CheckContext) -> Report | None:
     return prev
 
 
-@registry.register("carryover", "error", "表三：本年“二、上年结转”须等于上年“四、结转下年度继续办理”（逐列）", cross_year=True)
+@registry.register(
+    "carryover", "error", "表三：本年“二、上年结转”须等于上年“四、结转下年度继续办理”（逐列）", cross_year=True
+)
 def carryover(ctx: CheckContext) -> Iterator[Finding]:
     prev = _previous(ctx)
     if prev is None:
@@ -39,14 +41,26 @@ def carryover(ctx: CheckContext) -> Iterator[Finding]:
         if expected is None or actual is None or expected == actual:
             continue
         yield Finding(
-            rule="carryover", severity="error", table="三", row=carried_in, column=col,
-            expected=str(expected), actual=str(actual),
-            message=(f"{place(report, '三', carried_in, col)}：应为 {expected}（{prev.meta.year} 年度报告"
-                     f"“{carried_over[-1]}”），实为 {actual}"),
+            rule="carryover",
+            severity="error",
+            table="三",
+            row=carried_in,
+            column=col,
+            expected=str(expected),
+            actual=str(actual),
+            message=(
+                f"{place(report, '三', carried_in, col)}：应为 {expected}（{prev.meta.year} 年度报告"
+                f"“{carried_over[-1]}”），实为 {actual}"
+            ),
         )
 
 
-@registry.register("t2-stock", "warning", "表二第二十条第（一）项（2021 版）：现行有效件数 = 上年现行有效件数 + 本年制发件数 − 本年废止件数", cross_year=True)
+@registry.register(
+    "t2-stock",
+    "warning",
+    "表二第二十条第（一）项（2021 版）：现行有效件数 = 上年现行有效件数 + 本年制发件数 − 本年废止件数",
+    cross_year=True,
+)
 def t2_stock(ctx: CheckContext) -> Iterator[Finding]:
     prev = _previous(ctx)
     report = ctx.report
@@ -63,14 +77,26 @@ def t2_stock(ctx: CheckContext) -> Iterator[Finding]:
         expected = last + values[0] - values[1]  # type: ignore[operator]
         if expected != values[2]:
             yield Finding(
-                rule="t2-stock", severity="warning", table="二", row=row, column=in_force,
-                expected=str(expected), actual=str(values[2]),
-                message=(f"{place(report, '二', row, in_force)}：应为 {expected}（上年现行有效 {last} + 本年制发 {values[0]} "
-                         f"− 本年废止 {values[1]}），实为 {values[2]}（修订、清理也可能造成差异，请核实）"),
+                rule="t2-stock",
+                severity="warning",
+                table="二",
+                row=row,
+                column=in_force,
+                expected=str(expected),
+                actual=str(values[2]),
+                message=(
+                    f"{place(report, '二', row, in_force)}：应为 {expected}（上年现行有效 {last} + 本年制发 {values[0]} "
+                    f"− 本年废止 {values[1]}），实为 {values[2]}（修订、清理也可能造成差异，请核实）"
+                ),
             )
 
 
-@registry.register("t2-items", "warning", "表二第二十条第（五）（六）（八）项（2019 版）：上一年项目数量 = 上年的上一年项目数量 + 上年本年增/减", cross_year=True)
+@registry.register(
+    "t2-items",
+    "warning",
+    "表二第二十条第（五）（六）（八）项（2019 版）：上一年项目数量 = 上年的上一年项目数量 + 上年本年增/减",
+    cross_year=True,
+)
 def t2_items(ctx: CheckContext) -> Iterator[Finding]:
     prev = _previous(ctx)
     report = ctx.report
@@ -99,14 +125,23 @@ def t2_items(ctx: CheckContext) -> Iterator[Finding]:
                 expected = last_items + last_change
                 if expected != actual:
                     yield Finding(
-                        rule="t2-items", severity="warning", table="二", row=row, column=items,
-                        expected=str(expected), actual=str(actual),
-                        message=(f"{place(report, '二', row, items)}：应为 {expected}（{prev.meta.year} 年度上一年项目数量 "
-                                 f"{last_items} + 本年增/减 {last_change}），实为 {actual}"),
+                        rule="t2-items",
+                        severity="warning",
+                        table="二",
+                        row=row,
+                        column=items,
+                        expected=str(expected),
+                        actual=str(actual),
+                        message=(
+                            f"{place(report, '二', row, items)}：应为 {expected}（{prev.meta.year} 年度上一年项目数量 "
+                            f"{last_items} + 本年增/减 {last_change}），实为 {actual}"
+                        ),
                     )
 
 
-@registry.register("prose-similar", "warning", "总体情况、存在的主要问题及改进情况不应与上年报告基本相同（内容雷同）", cross_year=True)
+@registry.register(
+    "prose-similar", "warning", "总体情况、存在的主要问题及改进情况不应与上年报告基本相同（内容雷同）", cross_year=True
+)
 def prose_similar(ctx: CheckContext) -> Iterator[Finding]:
     prev = _previous(ctx)
     if prev is None:
@@ -119,7 +154,10 @@ def prose_similar(ctx: CheckContext) -> Iterator[Finding]:
         if score >= SIMILAR_THRESHOLD:
             title = ctx.report.format.section(sid).title
             yield Finding(
-                rule="prose-similar", severity="warning", section=sid,
-                expected=f"相似度低于 {SIMILAR_THRESHOLD:.0%}", actual=f"{score:.0%}",
+                rule="prose-similar",
+                severity="warning",
+                section=sid,
+                expected=f"相似度低于 {SIMILAR_THRESHOLD:.0%}",
+                actual=f"{score:.0%}",
                 message=f"{title}：与 {prev.meta.year} 年度报告的同一部分相似度为 {score:.0%}，基本照抄上年内容",
             )

@@ -68,7 +68,8 @@ def check_paths(paths: list[str | os.PathLike[str]]) -> list[FileResult]:
         if report is None:
             continue
         previous_path = given.get((report.meta.agency, report.meta.year - 1)) or datafile.find_agency_file(
-            result.path.parent.parent, report.meta.agency, report.meta.year - 1, result.path.name)
+            result.path.parent.parent, report.meta.agency, report.meta.year - 1, result.path.name
+        )
         previous = loader.load(previous_path) if previous_path else None
         if isinstance(previous, DataFileError):
             previous, previous_path = None, None

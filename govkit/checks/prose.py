@@ -23,8 +23,10 @@ G = r"[^，。；、\d]"  # a gap character inside one clause
 CLAUSE_SPLIT = re.compile(r"[。；;！!？?\n，,]")
 # A clause with any of these talks about another period, a part, or something else than the table.
 COMPARISON = re.compile(r"同比|较上年|比上年|较去年|比去年|同期|累计|历年|增长|下降|减少|增加")
-SUBSCOPE = re.compile(r"其中|自然人|法人|企业|组织|机构|网上|网络|信函|当面|邮寄|传真|邮件|现场|窗口|复议|诉讼|"
-                      r"建议|提案|热线|12345|信访|咨询|来电|留言")
+SUBSCOPE = re.compile(
+    r"其中|自然人|法人|企业|组织|机构|网上|网络|信函|当面|邮寄|传真|邮件|现场|窗口|复议|诉讼|"
+    r"建议|提案|热线|12345|信访|咨询|来电|留言"
+)
 YEAR = re.compile(r"(\d{4})年")
 CASE_DETAIL = re.compile(r"维持|纠正|其他结果|审结|其中")
 
@@ -42,48 +44,91 @@ class Quantity:
 
 
 QUANTITIES = (
-    Quantity("received", "本年新收申请", (
-        rf"(?:新收|收到|接到|受理)了?{G}{{0,14}}?申请{G}{{0,4}}?{N}[件个份]",
-        rf"(?:新收|收到|接到|受理)了?{G}{{0,6}}?{N}[件份个]{G}{{0,12}}?申请",
-    ), zero_patterns=(rf"(?:没有|未)(?:收到|接到|受理)(?:新的|任何)?{G}{{0,12}}?申请",)),
-    Quantity("carried_in", "上年结转申请", (
-        rf"(?:上年|上一年|上年度|去年|\d{{4}}年底?){G}{{0,4}}?结转{G}{{0,10}}?{N}件",
-        rf"{N}件[^，。；]{{0,20}}?结转过来",
-        rf"结转过来的?{G}{{0,6}}?{N}件",
-    ), other_years=True),
-    Quantity("handled", "本年办结申请", (
-        rf"办结{G}{{0,10}}?{N}件",
-        rf"办理{G}{{0,12}}?申请{G}{{0,4}}?{N}件",
-    )),
-    Quantity("carried_over", "结转下年度继续办理", (
-        rf"结转(?:至|到)?(?:下一?年度?|\d{{4}}年度?)(?:继续)?(?:办理)?{G}{{0,4}}?{N}件",
-        rf"{N}件{G}{{0,10}}?结转(?:至|到)?(?:下一?年度?|\d{{4}}年)",
-    ), zero_patterns=(
-        r"(?:无|没有)(?:结转(?:至|到)?下一?年度?|下一?年度?结转)",
-        # "all handled" leaves nothing to carry over
-        r"(?:均已|已全部|已经全部|全部|均)(?:按时|按期|依法)?(?:办结|办理完毕|答复完毕)",
-    ), other_years=True),
-    Quantity("disclosed_partly", "予以公开及部分公开", (
-        rf"予以公开(?:及|和|与|、|或)部分公开{G}{{0,4}}?{N}件",
-        rf"全部或部分(?:予以)?公开{G}{{0,4}}?{N}件",
-    )),
-    Quantity("disclosed", "予以公开", (rf"(?<!部分)(?<!不)予以公开{G}{{0,4}}?{N}件", rf"{N}件(?:均|已|全部|都)?予以公开")),
+    Quantity(
+        "received",
+        "本年新收申请",
+        (
+            rf"(?:新收|收到|接到|受理)了?{G}{{0,14}}?申请{G}{{0,4}}?{N}[件个份]",
+            rf"(?:新收|收到|接到|受理)了?{G}{{0,6}}?{N}[件份个]{G}{{0,12}}?申请",
+        ),
+        zero_patterns=(rf"(?:没有|未)(?:收到|接到|受理)(?:新的|任何)?{G}{{0,12}}?申请",),
+    ),
+    Quantity(
+        "carried_in",
+        "上年结转申请",
+        (
+            rf"(?:上年|上一年|上年度|去年|\d{{4}}年底?){G}{{0,4}}?结转{G}{{0,10}}?{N}件",
+            rf"{N}件[^，。；]{{0,20}}?结转过来",
+            rf"结转过来的?{G}{{0,6}}?{N}件",
+        ),
+        other_years=True,
+    ),
+    Quantity(
+        "handled",
+        "本年办结申请",
+        (
+            rf"办结{G}{{0,10}}?{N}件",
+            rf"办理{G}{{0,12}}?申请{G}{{0,4}}?{N}件",
+        ),
+    ),
+    Quantity(
+        "carried_over",
+        "结转下年度继续办理",
+        (
+            rf"结转(?:至|到)?(?:下一?年度?|\d{{4}}年度?)(?:继续)?(?:办理)?{G}{{0,4}}?{N}件",
+            rf"{N}件{G}{{0,10}}?结转(?:至|到)?(?:下一?年度?|\d{{4}}年)",
+        ),
+        zero_patterns=(
+            r"(?:无|没有)(?:结转(?:至|到)?下一?年度?|下一?年度?结转)",
+            # "all handled" leaves nothing to carry over
+            r"(?:均已|已全部|已经全部|全部|均)(?:按时|按期|依法)?(?:办结|办理完毕|答复完毕)",
+        ),
+        other_years=True,
+    ),
+    Quantity(
+        "disclosed_partly",
+        "予以公开及部分公开",
+        (
+            rf"予以公开(?:及|和|与|、|或)部分公开{G}{{0,4}}?{N}件",
+            rf"全部或部分(?:予以)?公开{G}{{0,4}}?{N}件",
+        ),
+    ),
+    Quantity(
+        "disclosed", "予以公开", (rf"(?<!部分)(?<!不)予以公开{G}{{0,4}}?{N}件", rf"{N}件(?:均|已|全部|都)?予以公开")
+    ),
     Quantity("partly", "部分公开", (rf"部分(?:予以)?公开{G}{{0,4}}?{N}件",)),
     Quantity("withheld", "不予公开", (rf"不予(?:以)?公开{G}{{0,4}}?{N}件",)),
     Quantity("unavailable", "无法提供", (rf"无法提供{G}{{0,4}}?{N}件",)),
     Quantity("not_processed", "不予处理", (rf"不予(?:以)?处理{G}{{0,4}}?{N}件",)),
-    Quantity("review", "行政复议", (
-        rf"行政复议{G}{{0,6}}?{N}(?:件|起|宗)",
-        rf"{N}(?:件|起|宗){G}{{0,8}}?行政复议",
-    ), zero_patterns=(r"(?:没有|未)(?:发生|收到|出现|产生|有)[^，。；\d]{0,15}?行政复议",), excluded=CASE_DETAIL),
-    Quantity("litigation", "行政诉讼", (
-        rf"行政诉讼{G}{{0,6}}?{N}(?:件|起|宗)",
-        rf"{N}(?:件|起|宗){G}{{0,8}}?行政诉讼",
-    ), zero_patterns=(r"(?:没有|未)(?:发生|收到|出现|产生|有)[^，。；\d]{0,20}?行政诉讼",), excluded=CASE_DETAIL),
-    Quantity("normative", "制发规范性文件", (
-        rf"(?:制发|出台|制定)了?(?:行政)?规范性文件{G}{{0,3}}?{N}件",
-        rf"(?:制发|出台|制定)了?{N}件(?:行政)?规范性文件",
-    ), excluded=re.compile(r"累计|现行有效|清理|废止")),
+    Quantity(
+        "review",
+        "行政复议",
+        (
+            rf"行政复议{G}{{0,6}}?{N}(?:件|起|宗)",
+            rf"{N}(?:件|起|宗){G}{{0,8}}?行政复议",
+        ),
+        zero_patterns=(r"(?:没有|未)(?:发生|收到|出现|产生|有)[^，。；\d]{0,15}?行政复议",),
+        excluded=CASE_DETAIL,
+    ),
+    Quantity(
+        "litigation",
+        "行政诉讼",
+        (
+            rf"行政诉讼{G}{{0,6}}?{N}(?:件|起|宗)",
+            rf"{N}(?:件|起|宗){G}{{0,8}}?行政诉讼",
+        ),
+        zero_patterns=(r"(?:没有|未)(?:发生|收到|出现|产生|有)[^，。；\d]{0,20}?行政诉讼",),
+        excluded=CASE_DETAIL,
+    ),
+    Quantity(
+        "normative",
+        "制发规范性文件",
+        (
+            rf"(?:制发|出台|制定)了?(?:行政)?规范性文件{G}{{0,3}}?{N}件",
+            rf"(?:制发|出台|制定)了?{N}件(?:行政)?规范性文件",
+        ),
+        excluded=re.compile(r"累计|现行有效|清理|废止"),
+    ),
 )
 _COMPILED = {q.id: ([re.compile(p) for p in q.patterns], [re.compile(p) for p in q.zero_patterns]) for q in QUANTITIES}
 
@@ -117,8 +162,14 @@ def _targets(report: Report) -> dict[str, Target]:
             out[qid] = Target(table, row, column, tuple(values), label)  # type: ignore[arg-type]
 
     received, carried_in = t3("received"), t3("carried_in")
-    add("received", "三", fmt.row("三", "received"), total, received,
-        None if received is None or carried_in is None else received + carried_in)
+    add(
+        "received",
+        "三",
+        fmt.row("三", "received"),
+        total,
+        received,
+        None if received is None or carried_in is None else received + carried_in,
+    )
     add("carried_in", "三", fmt.row("三", "carried_in"), total, carried_in)
     add("handled", "三", fmt.row("三", "outcomes", "total"), total, t3("outcomes", "total"))
     add("carried_over", "三", fmt.row("三", "carried_over"), total, t3("carried_over"))
@@ -126,8 +177,14 @@ def _targets(report: Report) -> dict[str, Target]:
     add("disclosed", "三", fmt.row("三", "outcomes", "disclosed"), total, disclosed)
     add("partly", "三", fmt.row("三", "outcomes", "partly"), total, partly)
     if disclosed is not None and partly is not None:
-        add("disclosed_partly", "三", fmt.row("三", "outcomes", "disclosed")[:-1], total, disclosed + partly,
-            label="表三 / （一）予以公开 + （二）部分公开 / 总计")
+        add(
+            "disclosed_partly",
+            "三",
+            fmt.row("三", "outcomes", "disclosed")[:-1],
+            total,
+            disclosed + partly,
+            label="表三 / （一）予以公开 + （二）部分公开 / 总计",
+        )
     for qid in ("withheld", "unavailable", "not_processed"):
         add(qid, "三", fmt.row("三", "outcomes", qid), total, t3_group("outcomes", qid))
     review_total = fmt.column("四", "review", "total")
@@ -135,8 +192,14 @@ def _targets(report: Report) -> dict[str, Target]:
     direct = num(report.get("四", (), fmt.column("四", "direct", "total")))
     after = num(report.get("四", (), fmt.column("四", "after_review", "total")))
     if direct is not None and after is not None:
-        add("litigation", "四", (), ("行政诉讼",), int(direct + after),
-            label="表四 / 行政诉讼 / 未经复议直接起诉 + 复议后起诉 / 总计")
+        add(
+            "litigation",
+            "四",
+            (),
+            ("行政诉讼",),
+            int(direct + after),
+            label="表四 / 行政诉讼 / 未经复议直接起诉 + 复议后起诉 / 总计",
+        )
     column_id = "issued" if fmt.version == "2021" else "made"
     column = fmt.column("二", column_id, part="art20_1")
     row = fmt.row("二", "art20_1", "normative")
@@ -195,7 +258,11 @@ def _section_name(report: Report, sid: str) -> str:
     return report.format.section(sid).title
 
 
-@registry.register("prose-numbers", "warning", "正文所述数字（收到、办结、结转申请，办理结果，行政复议、诉讼，制发规范性文件）须与表格一致")
+@registry.register(
+    "prose-numbers",
+    "warning",
+    "正文所述数字（收到、办结、结转申请，办理结果，行政复议、诉讼，制发规范性文件）须与表格一致",
+)
 def prose_numbers(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
     targets = _targets(report)
@@ -215,10 +282,18 @@ def prose_numbers(ctx: CheckContext) -> Iterator[Finding]:
             seen.add(s.value)
             where = target.label or place(report, target.table, target.row, target.column)
             yield Finding(
-                rule="prose-numbers", severity="warning", table=target.table, row=target.row, column=target.column,
-                section=s.section, expected=str(target.accepted[0]), actual=str(s.value),
-                message=(f"{_section_name(report, s.section)}：正文“{_cut(s.quote)}”称{names[qid]} {s.value} 件，"
-                         f"而{where}为 {target.accepted[0]}"),
+                rule="prose-numbers",
+                severity="warning",
+                table=target.table,
+                row=target.row,
+                column=target.column,
+                section=s.section,
+                expected=str(target.accepted[0]),
+                actual=str(s.value),
+                message=(
+                    f"{_section_name(report, s.section)}：正文“{_cut(s.quote)}”称{names[qid]} {s.value} 件，"
+                    f"而{where}为 {target.accepted[0]}"
+                ),
             )
 
 
@@ -273,9 +348,9 @@ def _breakdown(sid: str, paragraph: str, start: int, end: int) -> Breakdown | No
     if len(items) < 2 or len(units) != 1:
         return None
     unit = units.pop()
-    before = paragraph[max(0, start - LOOKBACK):start]
+    before = paragraph[max(0, start - LOOKBACK) : start]
     if "其中" in before:
-        before = before[before.rindex("其中") + 2:]
+        before = before[before.rindex("其中") + 2 :]
     totals = list(re.finditer(rf"(?P<n>{NUMBER}){unit}", before))
     if not totals:
         return None
@@ -284,9 +359,9 @@ def _breakdown(sid: str, paragraph: str, start: int, end: int) -> Breakdown | No
     if total is None:
         return None
     clause_start = max(before.rfind(ch, 0, last.start()) for ch in "，。；,;：") + 1
-    if INCOMPLETE.search(before[clause_start:last.end() + 2]):
+    if INCOMPLETE.search(before[clause_start : last.end() + 2]):
         return None
-    quote = before[clause_start:last.end()].strip()
+    quote = before[clause_start : last.end()].strip()
     return Breakdown(sid, total, quote, tuple(items), unit)
 
 
@@ -305,8 +380,13 @@ def prose_sum(ctx: CheckContext) -> Iterator[Finding]:
             continue  # equal, or the list holds two breakdowns of the same total
         listed = " + ".join(f"{label}{n}" for label, n in b.items)
         yield Finding(
-            rule="prose-sum", severity="warning", section=b.section, expected=str(total), actual=str(b.total),
-            message=(f"{_section_name(report, b.section)}：正文“{_cut(b.quote)}”，"
-                     f"而其后“其中”所列各项之和为 {total} {b.unit}（{listed}）"),
+            rule="prose-sum",
+            severity="warning",
+            section=b.section,
+            expected=str(total),
+            actual=str(b.total),
+            message=(
+                f"{_section_name(report, b.section)}：正文“{_cut(b.quote)}”，"
+                f"而其后“其中”所列各项之和为 {total} {b.unit}（{listed}）"
+            ),
         )
-

@@ -25,9 +25,14 @@ def format_year(ctx: CheckContext) -> Iterator[Finding]:
         want = load_format(expected)
         old = "（使用旧格式）" if actual < expected else "（使用了尚未施行的格式）"
         yield Finding(
-            rule="format-year", severity="error", expected=expected, actual=actual,
-            message=(f"{report.meta.year} 年度报告应使用 {expected} 版格式（{want.name}，{want.document}），"
-                     f"实为 {actual} 版格式{old}"),
+            rule="format-year",
+            severity="error",
+            expected=expected,
+            actual=actual,
+            message=(
+                f"{report.meta.year} 年度报告应使用 {expected} 版格式（{want.name}，{want.document}），"
+                f"实为 {actual} 版格式{old}"
+            ),
         )
 
 
@@ -48,13 +53,26 @@ def sections(ctx: CheckContext) -> Iterator[Finding]:
             if text is None or not text.strip():
                 state = "缺少" if text is None else "内容为空"
                 tip = "（没有其他需要报告的事项时写“无”）" if sid == "六" else ""
-                yield Finding(rule="sections", severity="error", section=sid, expected="有内容", actual=state,
-                              message=f"{title}：{state}{tip}")
+                yield Finding(
+                    rule="sections",
+                    severity="error",
+                    section=sid,
+                    expected="有内容",
+                    actual=state,
+                    message=f"{title}：{state}{tip}",
+                )
             continue
         cells = report.cells.get(sid, {})
         if not cells or all(v is None for v in cells.values()):
-            yield Finding(rule="sections", severity="error", section=sid, table=sid, expected="有内容", actual="空表",
-                          message=f"{title}：表{sid}没有任何数据（空表）")
+            yield Finding(
+                rule="sections",
+                severity="error",
+                section=sid,
+                table=sid,
+                expected="有内容",
+                actual="空表",
+                message=f"{title}：表{sid}没有任何数据（空表）",
+            )
 
 
 @registry.register("section-thin", "warning", "总体情况、存在的主要问题及改进情况不宜过于简略（内容空泛）")
@@ -62,9 +80,14 @@ def section_thin(ctx: CheckContext) -> Iterator[Finding]:
     for sid in THIN_SECTIONS:
         text = "".join((ctx.report.sections.get(sid) or "").split())
         if text and len(text) < THIN_LIMIT:
-            yield Finding(rule="section-thin", severity="warning", section=sid,
-                          expected=f"至少 {THIN_LIMIT} 字", actual=f"{len(text)} 字",
-                          message=f"{_title(ctx, sid)}：只有 {len(text)} 个字（“{text}”），内容过于简略")
+            yield Finding(
+                rule="section-thin",
+                severity="warning",
+                section=sid,
+                expected=f"至少 {THIN_LIMIT} 字",
+                actual=f"{len(text)} 字",
+                message=f"{_title(ctx, sid)}：只有 {len(text)} 个字（“{text}”），内容过于简略",
+            )
 
 
 def deadline_for(level: str, year: int) -> date | None:
@@ -81,7 +104,12 @@ def deadline(ctx: CheckContext) -> Iterator[Finding]:
         return
     days = (meta.published - due).days
     yield Finding(
-        rule="deadline", severity="warning", expected=due.isoformat(), actual=meta.published.isoformat(),
-        message=(f"发布日期 {meta.published.isoformat()} 晚于法定期限 {due.isoformat()}（{meta.level}应于 "
-                 f"{due.month}月{due.day}日前发布，条例第四十九条），晚了 {days} 天"),
+        rule="deadline",
+        severity="warning",
+        expected=due.isoformat(),
+        actual=meta.published.isoformat(),
+        message=(
+            f"发布日期 {meta.published.isoformat()} 晚于法定期限 {due.isoformat()}（{meta.level}应于 "
+            f"{due.month}月{due.day}日前发布，条例第四十九条），晚了 {days} 天"
+        ),
     )

@@ -59,8 +59,9 @@ def _print_table(results: list[FileResult]) -> None:
                 table.add_column(name, overflow="fold")
             for finding in result.findings:
                 label, style = SEVERITY[finding.severity]
-                table.add_row(Text(label, style=style), Text(finding.rule), Text(finding.place or "—"),
-                              Text(finding.message))
+                table.add_row(
+                    Text(label, style=style), Text(finding.rule), Text(finding.place or "—"), Text(finding.message)
+                )
             console.print(table)
     errors = sum(r.errors for r in results)
     warnings = sum(r.warnings for r in results)

@@ -15,8 +15,13 @@ from govkit.paths import safe_name
 
 def command(
     paths: Annotated[list[Path], typer.Argument(help="数据文件或文件夹（文件夹中的 .yaml 全部导出）")],
-    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Excel 工作簿输出文件夹：每个机关每年一个 .xlsx（官方表格样式，可填写后再导入）")] = None,
-    csv: Annotated[Path | None, typer.Option("--csv", help="把全部报告的表格数据写成一个 CSV 文件（每个单元格一行）")] = None,
+    xlsx: Annotated[
+        Path | None,
+        typer.Option("--xlsx", help="Excel 工作簿输出文件夹：每个机关每年一个 .xlsx（官方表格样式，可填写后再导入）"),
+    ] = None,
+    csv: Annotated[
+        Path | None, typer.Option("--csv", help="把全部报告的表格数据写成一个 CSV 文件（每个单元格一行）")
+    ] = None,
     parquet: Annotated[Path | None, typer.Option("--parquet", help="把全部报告的表格数据写成一个 Parquet 文件")] = None,
 ) -> None:
     """导出数据文件：Excel 工作簿（供乡镇、部门填写后交回导入），或整理成一张数据表（CSV/Parquet）。"""  # noqa: D415

@@ -17,7 +17,9 @@ _SEVERITY = {"error": "错误", "warning": "警告"}
 
 
 def command(
-    files: Annotated[list[Path], typer.Argument(help="已发布的年度报告：.txt（网页或 Word 复制的文字）、.html、.docx、.xlsx")],
+    files: Annotated[
+        list[Path], typer.Argument(help="已发布的年度报告：.txt（网页或 Word 复制的文字）、.html、.docx、.xlsx")
+    ],
     out: Annotated[Path, typer.Option("--out", help="数据文件夹：写入 <年度>/<机关>.yaml")],
     strict: Annotated[bool, typer.Option("--strict", help="报告有缺失或无法识别的部分时不写文件，退出码 1")] = False,
 ) -> None:
@@ -36,7 +38,9 @@ def command(
         findings = [replace(f, severity="error") if strict and f in incomplete else f for f in result.findings]
         target = datafile.default_path(out, report.meta)
         if strict and incomplete:
-            typer.echo(f"未导入 {path}：{report.title}（{result.kind}）有 {len(incomplete)} 处缺失或无法识别，--strict 下不写文件")
+            typer.echo(
+                f"未导入 {path}：{report.title}（{result.kind}）有 {len(incomplete)} 处缺失或无法识别，--strict 下不写文件"
+            )
             refused += 1
         elif target in written:
             typer.echo(f"错误：{path} 与 {written[target]} 是同一机关同一年度的报告，未重复写入 {target}", err=True)
@@ -46,8 +50,10 @@ def command(
             existed = target.exists()
             datafile.save(report, target)
             written[target] = path
-            typer.echo(f"已导入 {path}（{result.kind}，{report.format.version} 版格式）→ {target}"
-                       f"{'（覆盖原文件）' if existed else ''}：{_summary(result)}")
+            typer.echo(
+                f"已导入 {path}（{result.kind}，{report.format.version} 版格式）→ {target}"
+                f"{'（覆盖原文件）' if existed else ''}：{_summary(result)}"
+            )
         for finding in findings:
             typer.echo(_line("导入", finding))
         for finding in run_checks(report):

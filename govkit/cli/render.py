@@ -14,16 +14,29 @@ from govkit.errors import GovkitError
 def command(
     paths: Annotated[list[Path], typer.Argument(help="数据文件或文件夹（文件夹中递归查找 *.yaml）")],
     out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹")],
-    mode: Annotated[str, typer.Option("--mode", help="publish（发布版）或 review（审阅版，标出检查发现的问题）")] = "publish",
-    workers: Annotated[int, typer.Option("--workers", "-j", min=1, help="并行进程数（默认为 CPU 核数）")] = os.cpu_count() or 1,
+    mode: Annotated[
+        str, typer.Option("--mode", help="publish（发布版）或 review（审阅版，标出检查发现的问题）")
+    ] = "publish",
+    workers: Annotated[
+        int, typer.Option("--workers", "-j", min=1, help="并行进程数（默认为 CPU 核数）")
+    ] = os.cpu_count() or 1,
     timeout: Annotated[int, typer.Option("--timeout", min=1, help="每个机关的执行时限（秒，按单元格计）")] = 600,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时打印 A4 PDF")] = False,
     district: Annotated[bool, typer.Option("--district", help="同时生成全区汇总")] = False,
-    notebook: Annotated[Path | None, typer.Option("--notebook", help="报告笔记本（默认 notebooks/report.ipynb）")] = None,
+    notebook: Annotated[
+        Path | None, typer.Option("--notebook", help="报告笔记本（默认 notebooks/report.ipynb）")
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条")] = False,
-    force: Annotated[bool, typer.Option("--force", help="全部重新生成（默认跳过自上次成功生成以来没有变化的机关）")] = False,
-    scheduler: Annotated[str | None, typer.Option(
-        "--scheduler", help="把生成任务交给已有的 Dask 集群（调度器地址，如 tcp://10.0.0.5:8786；需安装 govkit[dask]，输出文件夹须为各节点共享）")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="全部重新生成（默认跳过自上次成功生成以来没有变化的机关）")
+    ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="把生成任务交给已有的 Dask 集群（调度器地址，如 tcp://10.0.0.5:8786；需安装 govkit[dask]，输出文件夹须为各节点共享）",
+        ),
+    ] = None,
 ) -> None:
     """由数据文件生成每个机关的年度报告（HTML，可选 PDF）和汇总索引 index.html；有失败时退出码为 1。"""  # noqa: D415 - Chinese help text for typer
     from govkit.batch.runner import Options, render_all

@@ -13,7 +13,21 @@ from govkit.district.status import StatusMatrix, status_matrix
 from govkit.district.view import DistrictView
 
 __all__ = [
-    "METRICS", "CarryOver", "District", "DistrictError", "DistrictView", "LeftOut", "Outlier", "Rollup",
-    "StatusMatrix", "carry_over", "comparison", "load_district", "outliers", "render_district", "rollup",
-    "status_matrix", "trends",
+    "METRICS",
+    "CarryOver",
+    "District",
+    "DistrictError",
+    "DistrictView",
+    "LeftOut",
+    "Outlier",
+    "Rollup",
+    "StatusMatrix",
+    "carry_over",
+    "comparison",
+    "load_district",
+    "outliers",
+    "render_district",
+    "rollup",
+    "status_matrix",
+    "trends",
 ]

@@ -96,8 +96,10 @@ class Outlier:
 
     @property
     def text(self) -> str:
-        return (f"{self.agency}：{self.outcome}占办理结果的 {self.share:.0%}，"
-                f"各机关中位数 {self.median:.0%}，判定界限 {self.threshold:.0%}")
+        return (
+            f"{self.agency}：{self.outcome}占办理结果的 {self.share:.0%}，"
+            f"各机关中位数 {self.median:.0%}，判定界限 {self.threshold:.0%}"
+        )
 
 
 def outliers(frame: pd.DataFrame) -> list[Outlier]:

@@ -54,8 +54,11 @@ class District:
         return top if count == len(self.current) else f"{top}等"
 
 
-def load_district(paths: list[str | os.PathLike[str]] | str | os.PathLike[str], year: int | None = None,
-                  previous_years: list[int] | None = None) -> District:
+def load_district(
+    paths: list[str | os.PathLike[str]] | str | os.PathLike[str],
+    year: int | None = None,
+    previous_years: list[int] | None = None,
+) -> District:
     """Read every data file under ``paths`` (files or folders, searched recursively).
 
     Args:
@@ -79,7 +82,9 @@ def load_district(paths: list[str | os.PathLike[str]] | str | os.PathLike[str], 
         same = reports.setdefault(report.meta.year, {})
         other = same.get(report.meta.agency)
         if other is not None:
-            raise DistrictError(f"{path}：{report.meta.agency} {report.meta.year}年已有数据文件 {other.source}，同一机关同一年度只能有一个文件")
+            raise DistrictError(
+                f"{path}：{report.meta.agency} {report.meta.year}年已有数据文件 {other.source}，同一机关同一年度只能有一个文件"
+            )
         same[report.meta.agency] = report
     if not reports:
         where = "、".join(str(p) for p in paths) or "（未指定）"
@@ -91,5 +96,9 @@ def load_district(paths: list[str | os.PathLike[str]] | str | os.PathLike[str], 
         found = "、".join(str(y) for y in sorted(reports))
         raise DistrictError(f"没有 {year} 年度的数据文件；已有年度：{found}")
     earlier = sorted(y for y in reports if y < year)
-    chosen = earlier if previous_years is None else sorted(int(y) for y in previous_years if int(y) in reports and int(y) < year)
+    chosen = (
+        earlier
+        if previous_years is None
+        else sorted(int(y) for y in previous_years if int(y) in reports and int(y) < year)
+    )
     return District(reports=reports, year=year, previous_years=chosen, errors=errors)

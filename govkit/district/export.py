@@ -22,8 +22,13 @@ def notebook_path() -> Path:
     return Path(govkit.__file__).resolve().parents[1] / "notebooks" / "district.ipynb"
 
 
-def render_district(paths: list[Path], out: Path, year: int | None = None, previous_years: list[int] | None = None,
-                    kernel_name: str = "python3") -> Path:
+def render_district(
+    paths: list[Path],
+    out: Path,
+    year: int | None = None,
+    previous_years: list[int] | None = None,
+    kernel_name: str = "python3",
+) -> Path:
     """Execute the district notebook over the data files under ``paths`` and export it to HTML.
 
     Args:
@@ -54,12 +59,21 @@ def render_district(paths: list[Path], out: Path, year: int | None = None, previ
         executed = Path(tmp) / "district.ipynb"
         try:
             nb = papermill.execute_notebook(
-                str(notebook), str(executed), parameters=parameters, kernel_name=kernel_name, engine_name="govkit",
-                progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                execution_timeout=EXECUTION_TIMEOUT, cwd=tmp,
+                str(notebook),
+                str(executed),
+                parameters=parameters,
+                kernel_name=kernel_name,
+                engine_name="govkit",
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+                execution_timeout=EXECUTION_TIMEOUT,
+                cwd=tmp,
             )
         except papermill.PapermillExecutionError as exc:
-            raise DistrictError(f"执行全区汇总笔记本失败（第 {exc.exec_count} 个单元）：{exc.ename}: {exc.evalue}") from None
+            raise DistrictError(
+                f"执行全区汇总笔记本失败（第 {exc.exec_count} 个单元）：{exc.ename}: {exc.evalue}"
+            ) from None
     title = f"{district.name}{district.year}年政府信息公开工作年度报告汇总"
     html = export_html(nbformat.from_dict(nb), title)
     target = Path(out) / f"district-{district.year}.html"
@@ -74,7 +88,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from govkit.errors import GovkitError
 
-    parser = argparse.ArgumentParser(prog="python -m govkit.district.export", description="生成全区汇总页面（离线 HTML）")
+    parser = argparse.ArgumentParser(
+        prog="python -m govkit.district.export", description="生成全区汇总页面（离线 HTML）"
+    )
     parser.add_argument("paths", nargs="+", type=Path)
     parser.add_argument("--out", type=Path, default=Path(os.curdir))
     parser.add_argument("--year", type=int, default=None)

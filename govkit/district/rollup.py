@@ -53,7 +53,9 @@ class Rollup:
 def rollup(reports: list[Report], year: int, district: str) -> Rollup:
     """Sum ``reports`` cell by cell into one report in the format of ``year``."""
     fmt = format_for_year(year)
-    total = Report.blank(Meta(agency=f"{district}（汇总）", year=year, level="区县政府", district=district), fmt, fill=None)
+    total = Report.blank(
+        Meta(agency=f"{district}（汇总）", year=year, level="区县政府", district=district), fmt, fill=None
+    )
     for table_id in TABLES:
         for (row, col), (_, spec) in column_ids(fmt, table_id).items():
             if spec.type != "signed":
@@ -78,8 +80,9 @@ def _add(report: Report, table_id: str, total: Report, result: Rollup) -> None:
         place = target.get((rids[row], cid))
 
         def leave(reason: str, row=row, col=col, value=value) -> None:
-            result.left_out.append(LeftOut(report.meta.agency, table_id, " / ".join(row), " / ".join(col),
-                                           value_text(value) or "", reason))
+            result.left_out.append(
+                LeftOut(report.meta.agency, table_id, " / ".join(row), " / ".join(col), value_text(value) or "", reason)
+            )
 
         if place is None:
             leave(f"{report.format.version} 版格式的单元格，{total.format.version} 版格式中没有对应项")

@@ -36,14 +36,17 @@ class StatusMatrix:
 
     def totals(self, agency: str) -> tuple[int, int]:
         """(errors, warnings) of one agency over all rules."""
-        return (sum(n for (a, _, s), n in self.counts.items() if a == agency and s == "error"),
-                sum(n for (a, _, s), n in self.counts.items() if a == agency and s == "warning"))
+        return (
+            sum(n for (a, _, s), n in self.counts.items() if a == agency and s == "error"),
+            sum(n for (a, _, s), n in self.counts.items() if a == agency and s == "warning"),
+        )
 
     def frame(self) -> pd.DataFrame:
         """Long form: agency, rule, errors, warnings (one row per agency and rule)."""
         records = [
             (a, r.id, self.count(a, r.id, "error"), self.count(a, r.id, "warning"))
-            for a in self.agencies for r in self.rules
+            for a in self.agencies
+            for r in self.rules
         ]
         return pd.DataFrame.from_records(records, columns=["agency", "rule", "errors", "warnings"])
 

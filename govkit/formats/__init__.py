@@ -158,7 +158,7 @@ class Format:
         specs = self.tables[table_id].parts
         chosen = next(p for p in specs if part is None or p.id == part)
         for path, _ in chosen.leaf_columns():
-            if _ids_of(chosen.columns, path)[-len(ids):] == list(ids):
+            if _ids_of(chosen.columns, path)[-len(ids) :] == list(ids):
                 return path
         raise KeyError(f"{table_id}:{'/'.join(ids)}")
 

@@ -34,13 +34,28 @@ from govkit.importers.sections import heading_of, is_attachment_marker, is_chrom
 from govkit.model import LEVELS, PREAMBLE, SECTION_IDS, Meta, Report
 
 SECTION_TABLE = {"二": "二", "三": "三", "四": "四"}
-SECTION_NAMES = {"一": "一、总体情况", "二": "二、主动公开政府信息情况", "三": "三、收到和处理政府信息公开申请情况",
-                 "四": "四、政府信息公开行政复议、行政诉讼情况", "五": "五、存在的主要问题及改进情况", "六": "六、其他需要报告的事项"}
+SECTION_NAMES = {
+    "一": "一、总体情况",
+    "二": "二、主动公开政府信息情况",
+    "三": "三、收到和处理政府信息公开申请情况",
+    "四": "四、政府信息公开行政复议、行政诉讼情况",
+    "五": "五、存在的主要问题及改进情况",
+    "六": "六、其他需要报告的事项",
+}
 # Findings about parts of the report that are missing or could not be read: --strict refuses them.
-INCOMPLETE_RULES = frozenset({
-    "import-missing-table", "import-missing-row", "import-missing-cell", "import-unreadable-cell",
-    "import-unknown-label", "import-missing-section", "import-missing-meta", "import-extra-cells", "import-stray-value",
-})
+INCOMPLETE_RULES = frozenset(
+    {
+        "import-missing-table",
+        "import-missing-row",
+        "import-missing-cell",
+        "import-unreadable-cell",
+        "import-unknown-label",
+        "import-missing-section",
+        "import-missing-meta",
+        "import-extra-cells",
+        "import-stray-value",
+    }
+)
 _MAX_JOIN = 5
 _MAX_LABEL = 40
 
@@ -77,11 +92,29 @@ class _Mapper:
         self.name = name
         self.findings: list[Finding] = []
 
-    def note(self, rule: str, message: str, table: str = "", row: RowPath = (), column: ColPath = (),
-             section: str = "", actual: str = "") -> None:
+    def note(
+        self,
+        rule: str,
+        message: str,
+        table: str = "",
+        row: RowPath = (),
+        column: ColPath = (),
+        section: str = "",
+        actual: str = "",
+    ) -> None:
         message = one_line(re.sub(r"\s*[\r\n]+\s*", " ", message))  # quoted cells may hold line breaks
-        self.findings.append(Finding(rule=rule, severity="warning", message=message, table=table, row=row,
-                                     column=column, section=section, actual=actual))
+        self.findings.append(
+            Finding(
+                rule=rule,
+                severity="warning",
+                message=message,
+                table=table,
+                row=row,
+                column=column,
+                section=section,
+                actual=actual,
+            )
+        )
 
     # -- the whole document -------------------------------------------------------------------
 
@@ -99,12 +132,18 @@ class _Mapper:
         if hinted in ("2019", "2021"):
             fmt = load_format(hinted)
         report = Report.blank(meta, fmt, fill=None)
-        report.sections = self.prose(paragraphs, title, headings, meta, fmt) if self.doc.sections is None else (
-            self.stated_sections())
+        report.sections = (
+            self.prose(paragraphs, title, headings, meta, fmt)
+            if self.doc.sections is None
+            else (self.stated_sections())
+        )
         _Tables(self, fmt, report).fill(tokens)
         if fmt.version != version_for_year(meta.year):
-            self.note("import-old-format", f"报告使用 {fmt.version} 版格式，而 {meta.year} 年度报告应使用 "
-                      f"{version_for_year(meta.year)} 版格式；已按原样导入（数据文件写明 format: '{fmt.version}'）")
+            self.note(
+                "import-old-format",
+                f"报告使用 {fmt.version} 版格式，而 {meta.year} 年度报告应使用 "
+                f"{version_for_year(meta.year)} 版格式；已按原样导入（数据文件写明 format: '{fmt.version}'）",
+            )
         return report, self.findings
 
     def detect_format(self) -> Format:
@@ -117,7 +156,10 @@ class _Mapper:
                 score["2019" if in_old else "2021"] += 1
         if score["2019"] != score["2021"]:
             return load_format("2019" if score["2019"] > score["2021"] else "2021")
-        year = _int(self.doc.hints.get("year")) or (find_title([clean_line(t) for t in self.doc.paragraphs()]) or (0, None, None))[2]
+        year = (
+            _int(self.doc.hints.get("year"))
+            or (find_title([clean_line(t) for t in self.doc.paragraphs()]) or (0, None, None))[2]
+        )
         return load_format(version_for_year(year or 2021))
 
     def all_texts(self) -> list[str]:
@@ -162,7 +204,8 @@ class _Mapper:
                 for row in block.rows:
                     cells = [clean_line(c) for c in row]
                     layout_only = not any(is_slot(c) for c in cells) and not any(
-                        (lab := index.lookup(c)) is not None and lab.kind == "row" for c in cells)
+                        (lab := index.lookup(c)) is not None and lab.kind == "row" for c in cells
+                    )
                     if layout_only:
                         cells = [c for c in cells if c]
                     out.extend(_Tok(c, cell=True) for c in cells)
@@ -171,8 +214,13 @@ class _Mapper:
 
     # -- metadata -------------------------------------------------------------------------------
 
-    def meta(self, paragraphs: list[str], title: tuple[int, str | None, int | None] | None,
-             headings: dict[int, str], fmt: Format) -> Meta:
+    def meta(
+        self,
+        paragraphs: list[str],
+        title: tuple[int, str | None, int | None] | None,
+        headings: dict[int, str],
+        fmt: Format,
+    ) -> Meta:
         hints = {k: v.strip() if isinstance(v, str) else v for k, v in self.doc.hints.items()}
         agency = hints.get("agency") or (title[1] if title else None)
         year = _int(hints.get("year")) or (title[2] if title else None)
@@ -199,18 +247,28 @@ class _Mapper:
         short, district = split_agency(agency, level)
         if "short_name" in hints or "district" in hints:
             short, district = hints.get("short_name") or None, hints.get("district") or None
-        published = _date(hints.get("published")) if "published" in hints else find_published(
-            [*paragraphs, *self.row_texts()], max(headings, default=len(paragraphs)))
-        return Meta(agency=agency, year=year, level=level, short_name=_meta_text(short) if short else None,
-                    district=_meta_text(district) if district else None, published=published)
+        published = (
+            _date(hints.get("published"))
+            if "published" in hints
+            else find_published([*paragraphs, *self.row_texts()], max(headings, default=len(paragraphs)))
+        )
+        return Meta(
+            agency=agency,
+            year=year,
+            level=level,
+            short_name=_meta_text(short) if short else None,
+            district=_meta_text(district) if district else None,
+            published=published,
+        )
 
     def row_texts(self) -> list[str]:
         return [" ".join(row) for b in self.doc.blocks if isinstance(b, Table) for row in b.rows]
 
     # -- prose ------------------------------------------------------------------------------------
 
-    def prose(self, paragraphs: list[str], title: tuple | None, headings: dict[int, str],
-              meta: Meta, fmt: Format) -> dict[str, str]:
+    def prose(
+        self, paragraphs: list[str], title: tuple | None, headings: dict[int, str], meta: Meta, fmt: Format
+    ) -> dict[str, str]:
         index = index_for(fmt.version)
         sections = {sid: "" for sid in SECTION_IDS}
         starts = sorted(headings)
@@ -222,12 +280,14 @@ class _Mapper:
         for n, start in enumerate(starts):
             sid = headings[start]
             end = starts[n + 1] if n + 1 < len(starts) else len(paragraphs)
-            lines = paragraphs[start + 1:end]
+            lines = paragraphs[start + 1 : end]
             if n + 1 == len(starts):
                 lines = _until_footer(lines, meta)
             keep = [line for line in lines if line and not is_chrome(line) and not is_attachment_marker(line)]
             if sid in SECTION_TABLE:
-                keep = [line for line in keep if is_prose(line) and index.lookup(line) is None and not _split_line(line)[1]]
+                keep = [
+                    line for line in keep if is_prose(line) and index.lookup(line) is None and not _split_line(line)[1]
+                ]
             sections[sid] = "\n".join(keep)
         for sid in SECTION_IDS:
             if sid not in headings.values():
@@ -290,7 +350,7 @@ class _Tables:
             else:
                 label, used = self.match(tokens, i - 1)
                 if label is not None and label.kind == "header":
-                    self.header_variant(label, "".join(t.text for t in tokens[i - 1: i + used]))
+                    self.header_variant(label, "".join(t.text for t in tokens[i - 1 : i + used]))
                 i += used
                 if label is not None:
                     self.label(label)
@@ -307,8 +367,12 @@ class _Tables:
         """A column header printed with extra words, e.g. 现行有效件数 (历史累计): evaluators reject 擅自修改表头."""
         if normalize(text) != label.text and (label.text, text) not in self.headers_seen:
             self.headers_seen.add((label.text, text))
-            self.m.note("import-header-variant", f"表头「{clean_line(text)}」与官方格式「{label.text}」不一致（不应擅自修改表头），按官方表头导入",
-                        table=label.table or self.context or "", actual=clean_line(text))
+            self.m.note(
+                "import-header-variant",
+                f"表头「{clean_line(text)}」与官方格式「{label.text}」不一致（不应擅自修改表头），按官方表头导入",
+                table=label.table or self.context or "",
+                actual=clean_line(text),
+            )
 
     def skip_padding(self, tokens: list[_Tok], at: int) -> int:
         """Past the empty label-column cells between a row label and its values (an unmerged grid)."""
@@ -368,8 +432,12 @@ class _Tables:
         elif self.context == "四":
             self.t4.append(tok)
         elif self.context and tok.text:
-            self.m.note("import-stray-value", f"表{self.context}中的数值「{tok.text}」不属于任何一行，未导入",
-                        table=self.context, actual=tok.text)
+            self.m.note(
+                "import-stray-value",
+                f"表{self.context}中的数值「{tok.text}」不属于任何一行，未导入",
+                table=self.context,
+                actual=tok.text,
+            )
 
     def label(self, label: Label) -> None:
         self.close()
@@ -380,8 +448,12 @@ class _Tables:
             key = (label.table, label.row)
             self.parent = label.row if self.fmt.table(label.table).local_subrows else None
             if key in self.rows and any(t.text for t in self.rows[key]) or label.row in self.subrows:
-                self.m.note("import-extra-cells", f"行「{label.text}」重复出现，只导入第一次出现的数值",
-                            table=label.table, row=label.row)
+                self.m.note(
+                    "import-extra-cells",
+                    f"行「{label.text}」重复出现，只导入第一次出现的数值",
+                    table=label.table,
+                    row=label.row,
+                )
                 self.current = _Target(label.table, label.row, unknown=label.text)
                 return
             self.current = _Target(label.table, label.row)
@@ -404,8 +476,13 @@ class _Tables:
         guess = self.fuzzy(key)
         if guess is not None:
             self.current = _Target(self.context, guess.row)
-            self.m.note("import-label-variant", f"「{clean_line(text)}」按「{guess.text}」导入，请核对",
-                        table=self.context, row=guess.row, actual=clean_line(text))
+            self.m.note(
+                "import-label-variant",
+                f"「{clean_line(text)}」按「{guess.text}」导入，请核对",
+                table=self.context,
+                row=guess.row,
+                actual=clean_line(text),
+            )
             return
         self.current = _Target(self.context, (), unknown=clean_line(text))
 
@@ -433,17 +510,29 @@ class _Tables:
         if cur.unknown is not None:
             numbers = [t.text for t in cur.slots if t.text]
             if numbers and cur.row == ():
-                self.m.note("import-unknown-label", f"表{cur.table}中有无法对应官方格式的行「{cur.unknown}」"
-                            f"（数值 {' '.join(numbers[:8])}），未导入", table=cur.table, actual=cur.unknown)
+                self.m.note(
+                    "import-unknown-label",
+                    f"表{cur.table}中有无法对应官方格式的行「{cur.unknown}」（数值 {' '.join(numbers[:8])}），未导入",
+                    table=cur.table,
+                    actual=cur.unknown,
+                )
             return
         if cur.extra:
-            self.m.note("import-extra-cells", f"行「{cur.sub or cur.row[-1]}」的数值多于栏目数，多出的「{' '.join(cur.extra[:8])}」未导入",
-                        table=cur.table, row=(*cur.row, cur.sub) if cur.sub else cur.row)
+            self.m.note(
+                "import-extra-cells",
+                f"行「{cur.sub or cur.row[-1]}」的数值多于栏目数，多出的「{' '.join(cur.extra[:8])}」未导入",
+                table=cur.table,
+                row=(*cur.row, cur.sub) if cur.sub else cur.row,
+            )
         if cur.sub is not None:
             names = self.subrows.setdefault(cur.row, {})
             if cur.sub in names:
-                self.m.note("import-extra-cells", f"子项「{cur.sub}」重复出现，只导入第一次出现的数值",
-                            table=cur.table, row=(*cur.row, cur.sub))
+                self.m.note(
+                    "import-extra-cells",
+                    f"子项「{cur.sub}」重复出现，只导入第一次出现的数值",
+                    table=cur.table,
+                    row=(*cur.row, cur.sub),
+                )
             else:
                 names[cur.sub] = cur.slots
             return
@@ -460,9 +549,12 @@ class _Tables:
                 self.finish_t4()
                 continue
             present = any(k[0] == table.id for k in (*self.rows, *self.labelled)) or (
-                table.local_subrows and self.subrows)
+                table.local_subrows and self.subrows
+            )
             if not present:
-                self.m.note("import-missing-table", f"没有找到表{table.id}「{table.title}」，全部单元格留空", table=table.id)
+                self.m.note(
+                    "import-missing-table", f"没有找到表{table.id}「{table.title}」，全部单元格留空", table=table.id
+                )
                 continue
             for part in table.parts:
                 for row, _ in part.leaf_rows():
@@ -492,29 +584,54 @@ class _Tables:
             if n >= len(slots):
                 missing = ["/".join(c[-2:]) if table == "四" else c[-1] for c, _ in columns[n:]]
                 where = f"行「{row[-1]}」" if row else f"表{table}"
-                self.m.note("import-missing-cell", f"{where}缺少{len(missing)}个数值（{'、'.join(missing)}）",
-                            table=table, row=row, column=col)
+                self.m.note(
+                    "import-missing-cell",
+                    f"{where}缺少{len(missing)}个数值（{'、'.join(missing)}）",
+                    table=table,
+                    row=row,
+                    column=col,
+                )
                 return
             parsed = parse_value(slots[n].text, spec)
             self.report.cells[table][(row, col)] = parsed.value
             if parsed.problem:
-                self.m.note("import-unreadable-cell", parsed.problem, table=table, row=row, column=col,
-                            actual=clean_line(slots[n].text))
+                self.m.note(
+                    "import-unreadable-cell",
+                    parsed.problem,
+                    table=table,
+                    row=row,
+                    column=col,
+                    actual=clean_line(slots[n].text),
+                )
             if parsed.note:
-                self.m.note("import-unit-converted", parsed.note, table=table, row=row, column=col,
-                            actual=clean_line(slots[n].text))
+                self.m.note(
+                    "import-unit-converted",
+                    parsed.note,
+                    table=table,
+                    row=row,
+                    column=col,
+                    actual=clean_line(slots[n].text),
+                )
 
     def finish_t4(self) -> None:
         part = self.fmt.table("四").parts[0]
         row = part.leaf_rows()[0][0]
         if not self.t4:
-            self.m.note("import-missing-table", "没有找到表四「政府信息公开行政复议、行政诉讼情况」的数值，全部单元格留空", table="四")
+            self.m.note(
+                "import-missing-table",
+                "没有找到表四「政府信息公开行政复议、行政诉讼情况」的数值，全部单元格留空",
+                table="四",
+            )
             return
         width = len(part.leaf_columns())
         if len(self.t4) > width:
             extra = [t.text for t in self.t4[width:] if t.text]
             if extra:
-                self.m.note("import-extra-cells", f"表四的数值多于 {width} 个，多出的「{' '.join(extra[:8])}」未导入", table="四")
+                self.m.note(
+                    "import-extra-cells",
+                    f"表四的数值多于 {width} 个，多出的「{' '.join(extra[:8])}」未导入",
+                    table="四",
+                )
         self.put("四", part, row, self.t4[:width])
 
 

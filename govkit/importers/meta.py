@@ -26,7 +26,7 @@ def find_title(lines: list[str], limit: int = 80) -> tuple[int, str | None, int 
         year = int(year_match.group(1)) if year_match else None
         agency = head
         if year_match:
-            before, after = head[: year_match.start()], head[year_match.end():]
+            before, after = head[: year_match.start()], head[year_match.end() :]
             agency = before if clean_line(before) else after
         agency = _AGENCY_JUNK.sub("", clean_line(agency)).strip()
         if not agency and i > 0:

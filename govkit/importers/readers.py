@@ -14,13 +14,44 @@ from govkit.errors import ImportFailed
 from govkit.importers.document import Document, Paragraph, Table
 
 MAX_BYTES = 20_000_000
-_BLOCK_TAGS = frozenset({
-    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article", "header", "footer",
-    "blockquote", "pre", "tr", "center", "dd", "dt", "dl", "main", "figure", "figcaption", "caption", "form", "address",
-})
+_BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "blockquote",
+        "pre",
+        "tr",
+        "center",
+        "dd",
+        "dt",
+        "dl",
+        "main",
+        "figure",
+        "figcaption",
+        "caption",
+        "form",
+        "address",
+    }
+)
 _DROP_TAGS = ("script", "style", "noscript", "nav", "iframe", "template", "svg", "head", "select", "button", "input")
-_CHROME_ATTR = re.compile(r"(^|[-_\s])(nav|navbar|menu|breadcrumb|crumb|bread|footer|foot|header|top-?bar|sidebar|share|"
-                          r"toolbar|pagination|search|login|copyright|links?)([-_\s\d]|$)", re.I)
+_CHROME_ATTR = re.compile(
+    r"(^|[-_\s])(nav|navbar|menu|breadcrumb|crumb|bread|footer|foot|header|top-?bar|sidebar|share|"
+    r"toolbar|pagination|search|login|copyright|links?)([-_\s\d]|$)",
+    re.I,
+)
 
 
 def read(data: bytes, name: str) -> Document:
@@ -101,7 +132,9 @@ def read_html(text: str) -> Document:
         if vars(tag).get("_decomposed") or tag.name in ("html", "body", "table", "tr", "td", "th", "tbody", "thead"):
             continue
         attrs = " ".join([*(tag.get("class") or []), str(tag.get("id") or ""), str(tag.get("role") or "")])
-        if tag.name in ("header", "footer", "aside") or (attrs.strip() and _CHROME_ATTR.search(attrs) and not tag.find("table")):
+        if tag.name in ("header", "footer", "aside") or (
+            attrs.strip() and _CHROME_ATTR.search(attrs) and not tag.find("table")
+        ):
             tag.decompose()
     _Walker(doc).walk(soup.body or soup)
     return doc
@@ -223,8 +256,13 @@ def read_xlsx(data: bytes) -> Document:
         if sheet.title == layout.TEXT_SHEET:
             doc.sections = layout.read_text_sheet(sheet)
             continue
-        merged = {(r, c) for rng in sheet.merged_cells.ranges for r in range(rng.min_row, rng.max_row + 1)
-                  for c in range(rng.min_col, rng.max_col + 1) if (r, c) != (rng.min_row, rng.min_col)}
+        merged = {
+            (r, c)
+            for rng in sheet.merged_cells.ranges
+            for r in range(rng.min_row, rng.max_row + 1)
+            for c in range(rng.min_col, rng.max_col + 1)
+            if (r, c) != (rng.min_row, rng.min_col)
+        }
         rows: list[list[str]] = []
         for r, row in enumerate(sheet.iter_rows(), start=1):
             cells = [_xlsx_text(cell.value) for c, cell in enumerate(row, start=1) if (r, c) not in merged]

@@ -63,11 +63,18 @@ def render_fragment(report: Report, findings: Iterable[Finding] | None = None, m
     shown = list(findings or []) if mode == "review" else []
     grids = build_tables(report, shown)
     sections = [
-        {"id": spec.id, "title": spec.title, "lines": _lines(report.sections.get(spec.id)),
-         "grid": grids.get(spec.table) if spec.table else None}
+        {
+            "id": spec.id,
+            "title": spec.title,
+            "lines": _lines(report.sections.get(spec.id)),
+            "grid": grids.get(spec.table) if spec.table else None,
+        }
         for spec in report.format.sections
     ]
-    counts = {"error": sum(f.severity == "error" for f in shown), "warning": sum(f.severity == "warning" for f in shown)}
+    counts = {
+        "error": sum(f.severity == "error" for f in shown),
+        "warning": sum(f.severity == "warning" for f in shown),
+    }
     template = environment().get_template("fragment.html.j2")
     return template.render(
         report=report,

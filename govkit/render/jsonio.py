@@ -27,15 +27,20 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         rows = []
         for row in report.rows(table_id):
             part = table.part_of(row)
-            rows.append({
-                "row": list(row),
-                "official_row": list(report.official_row(table_id, row)),
-                "cells": [
-                    {"column": list(col), "type": spec.type,
-                     "value": _value(report.cells[table_id].get((row, col)), spec.display_decimals)}
-                    for col, spec in part.leaf_columns()
-                ],
-            })
+            rows.append(
+                {
+                    "row": list(row),
+                    "official_row": list(report.official_row(table_id, row)),
+                    "cells": [
+                        {
+                            "column": list(col),
+                            "type": spec.type,
+                            "value": _value(report.cells[table_id].get((row, col)), spec.display_decimals),
+                        }
+                        for col, spec in part.leaf_columns()
+                    ],
+                }
+            )
         tables[table_id] = rows
     return {
         "title": report.title,
@@ -57,11 +62,22 @@ def findings_to_records(findings: Iterable[Finding]) -> list[dict[str, Any]]:
     """Findings as records (row and column as label lists, with the place in Chinese)."""
     out = []
     for f in findings:
-        out.append({
-            "rule": f.rule, "severity": f.severity, "message": f.message, "place": f.place,
-            "table": f.table, "row": list(f.row), "column": list(f.column), "section": f.section,
-            "expected": f.expected, "actual": f.actual, "agency": f.agency, "year": f.year,
-        })
+        out.append(
+            {
+                "rule": f.rule,
+                "severity": f.severity,
+                "message": f.message,
+                "place": f.place,
+                "table": f.table,
+                "row": list(f.row),
+                "column": list(f.column),
+                "section": f.section,
+                "expected": f.expected,
+                "actual": f.actual,
+                "agency": f.agency,
+                "year": f.year,
+            }
+        )
     return out
 
 

@@ -103,18 +103,28 @@ def _header_rows(part: PartSpec, scale: int, label_cols: int, corner: str | None
                 rows[level].append(Cell(spec.printed, "th", colspan=_leaves(spec) * scale, classes=["govkit-colgroup"]))
                 walk(spec.children, level + 1)
             else:
-                rows[level].append(Cell(spec.printed, "th", rowspan=depth - level, colspan=scale, classes=["govkit-colhead"]))
+                rows[level].append(
+                    Cell(spec.printed, "th", rowspan=depth - level, colspan=scale, classes=["govkit-colhead"])
+                )
 
     walk(part.columns, 0)
     return rows
 
 
-def _body_rows(report: Report, table_id: str, part: PartSpec, rows: list[RowPath], prefix: RowPath,
-               label_cols: int, scale: int, marks: _Marks) -> list[list[Cell]]:
+def _body_rows(
+    report: Report,
+    table_id: str,
+    part: PartSpec,
+    rows: list[RowPath],
+    prefix: RowPath,
+    label_cols: int,
+    scale: int,
+    marks: _Marks,
+) -> list[list[Cell]]:
     columns = part.leaf_columns()
     out: list[list[Cell]] = []
     for index, row in enumerate(rows):
-        labels = row[len(prefix):]
+        labels = row[len(prefix) :]
         cells: list[Cell] = []
         for level, label in enumerate(labels):
             group = row[: len(prefix) + level + 1]
@@ -123,7 +133,9 @@ def _body_rows(report: Report, table_id: str, part: PartSpec, rows: list[RowPath
                 continue
             span = sum(1 for r in rows if r[: len(group)] == group)
             leaf = level == len(labels) - 1
-            cell = Cell(label, "th", rowspan=span, colspan=label_cols - level if leaf else 1, classes=["govkit-rowhead"])
+            cell = Cell(
+                label, "th", rowspan=span, colspan=label_cols - level if leaf else 1, classes=["govkit-rowhead"]
+            )
             if group != row and marks.row(table_id, group):
                 cell.classes.append("govkit-flag-label")
             cells.append(cell)
@@ -168,10 +180,9 @@ class _Marks:
     def cell(self, table_id: str, row: RowPath, col: ColPath, part: PartSpec) -> list[Finding]:
         keys = (col, part.data_key(col))
         return [
-            f for f in self.findings
-            if f.table == table_id
-            and row[: len(f.row)] == f.row
-            and any(k[: len(f.column)] == f.column for k in keys)
+            f
+            for f in self.findings
+            if f.table == table_id and row[: len(f.row)] == f.row and any(k[: len(f.column)] == f.column for k in keys)
         ]
 
     def row(self, table_id: str, group: RowPath) -> bool:

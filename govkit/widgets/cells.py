@@ -64,8 +64,9 @@ class CellInput:
         error: why the text typed last is not a valid value (the report keeps the previous value).
     """
 
-    def __init__(self, table_id: str, key: CellKey, spec: ColumnSpec, value: Value,
-                 on_change: Callable[[CellInput], None]):
+    def __init__(
+        self, table_id: str, key: CellKey, spec: ColumnSpec, value: Value, on_change: Callable[[CellInput], None]
+    ):
         self.table_id = table_id
         self.key = key
         self.spec = spec
@@ -95,13 +96,17 @@ class CellInput:
         layout = widgets.Layout(**INPUT_LAYOUT)
         if self.spec.type == "amount":
             shown = "" if value is None else format(value, "f")
-            widget: widgets.DOMWidget = widgets.Text(value=shown, placeholder=self.spec.unit or "", continuous_update=False, layout=layout)
+            widget: widgets.DOMWidget = widgets.Text(
+                value=shown, placeholder=self.spec.unit or "", continuous_update=False, layout=layout
+            )
         elif value is None:
             widget = widgets.Text(value="", placeholder="空白", continuous_update=False, layout=layout)
         elif self.spec.type == "signed":
             widget = widgets.IntText(value=int(value), continuous_update=False, layout=layout)
         else:
-            widget = widgets.BoundedIntText(value=int(value), min=0, max=MAX_COUNT - 1, continuous_update=False, layout=layout)
+            widget = widgets.BoundedIntText(
+                value=int(value), min=0, max=MAX_COUNT - 1, continuous_update=False, layout=layout
+            )
         widget.observe(self._typed, "value")
         return widget
 

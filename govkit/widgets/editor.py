@@ -107,14 +107,19 @@ class ReportEditor:
         self.autosum_button = widgets.Button(description="自动计算合计", tooltip="按各分项计算表三、表四的总计")
         self.reload_button = widgets.Button(description="重新加载", tooltip="从磁盘重新读取数据文件")
         self.copy_button = widgets.Button(description="另存副本", tooltip="把当前内容另存为同目录下的副本文件")
-        self.next_button = widgets.Button(description="从上年新建下一年", layout=widgets.Layout(width="auto"),
-                                          tooltip="以本报告为上年，新建下一年度的数据文件（结转数据自动填入）")
+        self.next_button = widgets.Button(
+            description="从上年新建下一年",
+            layout=widgets.Layout(width="auto"),
+            tooltip="以本报告为上年，新建下一年度的数据文件（结转数据自动填入）",
+        )
         self.confirm_reload_button = widgets.Button(description="确认重新加载", button_style="danger")
         self.cancel_reload_button = widgets.Button(description="取消")
-        self.conflict_reload_button = widgets.Button(description="重新加载", button_style="warning",
-                                                     tooltip="放弃本地修改，读取磁盘上的新内容")
-        self.conflict_copy_button = widgets.Button(description="另存副本", button_style="info",
-                                                   tooltip="本地修改另存为副本，原文件不动")
+        self.conflict_reload_button = widgets.Button(
+            description="重新加载", button_style="warning", tooltip="放弃本地修改，读取磁盘上的新内容"
+        )
+        self.conflict_copy_button = widgets.Button(
+            description="另存副本", button_style="info", tooltip="本地修改另存为副本，原文件不动"
+        )
         self.save_button.on_click(lambda _: self.save())
         self.autosum_button.on_click(lambda _: self.autosum())
         self.reload_button.on_click(lambda _: self.reload())
@@ -124,15 +129,28 @@ class ReportEditor:
         self.cancel_reload_button.on_click(lambda _: self._hide(self.confirm_box))
         self.conflict_reload_button.on_click(lambda _: self.reload())
         self.conflict_copy_button.on_click(lambda _: self.save_copy())
-        for button, name in [(self.save_button, "save"), (self.autosum_button, "autosum"), (self.reload_button, "reload"),
-                             (self.copy_button, "copy"), (self.next_button, "next")]:
+        for button, name in [
+            (self.save_button, "save"),
+            (self.autosum_button, "autosum"),
+            (self.reload_button, "reload"),
+            (self.copy_button, "copy"),
+            (self.next_button, "next"),
+        ]:
             button.add_class(f"govkit-{name}")
-        self.toolbar = widgets.HBox([self.save_button, self.autosum_button, self.reload_button, self.copy_button,
-                                     self.next_button])
+        self.toolbar = widgets.HBox(
+            [self.save_button, self.autosum_button, self.reload_button, self.copy_button, self.next_button]
+        )
         self.conflict_message = widgets.HTML()
-        self.conflict_box = widgets.HBox([self.conflict_message, self.conflict_reload_button, self.conflict_copy_button])
-        self.confirm_box = widgets.HBox([widgets.HTML("本地修改尚未保存，重新加载将丢弃这些修改。"),
-                                         self.confirm_reload_button, self.cancel_reload_button])
+        self.conflict_box = widgets.HBox(
+            [self.conflict_message, self.conflict_reload_button, self.conflict_copy_button]
+        )
+        self.confirm_box = widgets.HBox(
+            [
+                widgets.HTML("本地修改尚未保存，重新加载将丢弃这些修改。"),
+                self.confirm_reload_button,
+                self.cancel_reload_button,
+            ]
+        )
         self._hide(self.conflict_box)
         self._hide(self.confirm_box)
         self.findings_title = widgets.HTML()
@@ -232,29 +250,50 @@ class ReportEditor:
         if selected is not None and selected < len(pages):
             self.tabs.selected_index = selected
         self._refresh_title()
-        self.root.children = (self.style, self.title, self.toolbar, self.status, self.conflict_box, self.confirm_box,
-                              self.tabs, self.findings_box)
+        self.root.children = (
+            self.style,
+            self.title,
+            self.toolbar,
+            self.status,
+            self.conflict_box,
+            self.confirm_box,
+            self.tabs,
+            self.findings_box,
+        )
 
     def _refresh_title(self) -> None:
         report = self.report
         assert report is not None
         fmt = report.format
-        previous = (f"上年报告：{escape(str(self.previous_path))}（用于跨年检查）" if self.previous_path
-                    else f"未找到 {report.meta.year - 1} 年的报告，跨年检查未运行")
-        self.title.value = (f"<h3 style='margin:4px 0'>{escape(report.title)}</h3>"
-                            f"<div>数据文件：{escape(str(self.path))}<br>格式：{escape(fmt.name)}（{escape(fmt.document)}）"
-                            f"<br>{previous}</div>")
+        previous = (
+            f"上年报告：{escape(str(self.previous_path))}（用于跨年检查）"
+            if self.previous_path
+            else f"未找到 {report.meta.year - 1} 年的报告，跨年检查未运行"
+        )
+        self.title.value = (
+            f"<h3 style='margin:4px 0'>{escape(report.title)}</h3>"
+            f"<div>数据文件：{escape(str(self.path))}<br>格式：{escape(fmt.name)}（{escape(fmt.document)}）"
+            f"<br>{previous}</div>"
+        )
 
     def _meta_page(self, report: Report) -> widgets.Widget:
         m = report.meta
         style = {"description_width": "7em"}
         wide = widgets.Layout(width="36em")
         self.meta = {
-            "agency": widgets.Text(value=m.agency, description="机关全称", continuous_update=False, style=style, layout=wide),
-            "short_name": widgets.Text(value=m.short_name or "", description="简称", continuous_update=False, style=style, layout=wide),
+            "agency": widgets.Text(
+                value=m.agency, description="机关全称", continuous_update=False, style=style, layout=wide
+            ),
+            "short_name": widgets.Text(
+                value=m.short_name or "", description="简称", continuous_update=False, style=style, layout=wide
+            ),
             "level": widgets.Dropdown(options=list(LEVELS), value=m.level, description="机关层级", style=style),
-            "district": widgets.Text(value=m.district or "", description="所属地区", continuous_update=False, style=style, layout=wide),
-            "year": widgets.BoundedIntText(value=m.year, min=2008, max=2100, description="年度", continuous_update=False, style=style),
+            "district": widgets.Text(
+                value=m.district or "", description="所属地区", continuous_update=False, style=style, layout=wide
+            ),
+            "year": widgets.BoundedIntText(
+                value=m.year, min=2008, max=2100, description="年度", continuous_update=False, style=style
+            ),
             "published": widgets.DatePicker(value=m.published, description="发布日期", style=style),
         }
         for name, widget in self.meta.items():
@@ -265,8 +304,11 @@ class ReportEditor:
         items: list[widgets.Widget] = []
         entries = [(PREAMBLE, "前言（可选）")] + [(s.id, s.title) for s in report.format.sections]
         for sid, title in entries:
-            area = widgets.Textarea(value=report.sections.get(sid, ""), continuous_update=False,
-                                    layout=widgets.Layout(width="100%", height="3em" if sid == PREAMBLE else "9em"))
+            area = widgets.Textarea(
+                value=report.sections.get(sid, ""),
+                continuous_update=False,
+                layout=widgets.Layout(width="100%", height="3em" if sid == PREAMBLE else "9em"),
+            )
             area.observe(lambda change, sid=sid: self._section_changed(sid, change["new"]), "value")
             self.sections[sid] = area
             items += [widgets.HTML(f"<b>{escape(title)}</b>"), area]
@@ -283,7 +325,9 @@ class ReportEditor:
             boxes = {}
             for row in part_rows:
                 for c, (col, spec) in enumerate(part.leaf_columns()):
-                    cell = CellInput(table_id, (row, col), spec, report.cells[table_id].get((row, col)), self._cell_changed)
+                    cell = CellInput(
+                        table_id, (row, col), spec, report.cells[table_id].get((row, col)), self._cell_changed
+                    )
                     # a stable DOM handle for browser tests and user styles: table, row index, column index
                     cell.box.add_class(f"govkit-t{TABLE_IDS.index(table_id) + 2}-r{rows.index(row)}-c{c}")
                     self.cells[(table_id, row, col)] = cell
@@ -358,8 +402,11 @@ class ReportEditor:
         found: list[CellInput | widgets.Textarea] = []
         if finding.table in TABLE_IDS and (finding.row or finding.column):
             row, col = tuple(finding.row), tuple(finding.column)
-            found += [cell for (table_id, r, c), cell in self.cells.items()
-                      if table_id == finding.table and r[: len(row)] == row and c[: len(col)] == col]
+            found += [
+                cell
+                for (table_id, r, c), cell in self.cells.items()
+                if table_id == finding.table and r[: len(row)] == row and c[: len(col)] == col
+            ]
         if finding.section in self.sections:
             found.append(self.sections[finding.section])
         return found
@@ -380,7 +427,10 @@ class ReportEditor:
                 else:
                     sid = next(s for s, area in self.sections.items() if area is target)
                     severity, messages = section_marks.get(sid, ("warning", []))
-                    section_marks[sid] = ("error" if "error" in (severity, finding.severity) else "warning", [*messages, text])
+                    section_marks[sid] = (
+                        "error" if "error" in (severity, finding.severity) else "warning",
+                        [*messages, text],
+                    )
         for key, cell in self.cells.items():
             severity, messages = marks.get(key, (None, []))
             cell.mark(severity or None, messages)
@@ -402,12 +452,15 @@ class ReportEditor:
             kind = SEVERITY_NAMES.get(finding.severity, finding.severity)
             place = finding.place or "整份报告"
             said = finding.message if place in finding.message else f"{place}：{finding.message}"
-            text = widgets.HTML(f"<b>[{kind}]</b> {escape(said)}"
-                                f" <span style='color:#888'>({escape(finding.rule)})</span>")
+            text = widgets.HTML(
+                f"<b>[{kind}]</b> {escape(said)} <span style='color:#888'>({escape(finding.rule)})</span>"
+            )
             text.add_class(f"govkit-finding-{finding.severity}")
             button: widgets.Button | None = None
             if self.targets(finding):
-                button = widgets.Button(description="定位", tooltip=f"转到 {place}", layout=widgets.Layout(width="4.5em"))
+                button = widgets.Button(
+                    description="定位", tooltip=f"转到 {place}", layout=widgets.Layout(width="4.5em")
+                )
                 button.on_click(lambda _, f=finding: self.goto(f))
                 rows.append(widgets.HBox([button, text]))
             else:
@@ -491,8 +544,10 @@ class ReportEditor:
             self._set_status(f"有 {len(invalid)} 个单元格输入无效（{'；'.join(invalid[:3])}），请先改正再保存", "error")
             return False
         if self.disk_changed():
-            self.conflict_message.value = ("<b style='color:#b71c1c'>数据文件在打开后已被修改（他人或其他程序），"
-                                           "为免覆盖，未保存。</b>可重新加载（放弃本地修改）或另存副本：")
+            self.conflict_message.value = (
+                "<b style='color:#b71c1c'>数据文件在打开后已被修改（他人或其他程序），"
+                "为免覆盖，未保存。</b>可重新加载（放弃本地修改）或另存副本："
+            )
             self._show(self.conflict_box)
             self._set_status("未保存：磁盘上的文件已被修改", "error")
             return False

@@ -36,8 +36,13 @@ def _depth(specs: tuple[ColumnSpec, ...]) -> int:
     return max((1 + _depth(s.children) if s.children else 1) for s in specs)
 
 
-def part_grid(part: PartSpec, rows: list[RowPath], boxes: Mapping[tuple[RowPath, tuple[str, ...]], widgets.Widget],
-              corner: str | None = None, label_widths: list[str] | None = None) -> widgets.GridBox:
+def part_grid(
+    part: PartSpec,
+    rows: list[RowPath],
+    boxes: Mapping[tuple[RowPath, tuple[str, ...]], widgets.Widget],
+    corner: str | None = None,
+    label_widths: list[str] | None = None,
+) -> widgets.GridBox:
     """The grid of one table part, laid out like the official form.
 
     Args:
@@ -65,7 +70,9 @@ def part_grid(part: PartSpec, rows: list[RowPath], boxes: Mapping[tuple[RowPath,
         for spec in specs:
             width = _leaf_count(spec)
             height = 1 if spec.children else head_rows - level
-            children.append(_html(spec.printed, _area(top + level, label_cols + start + 1, height, width), "govkit-colhead"))
+            children.append(
+                _html(spec.printed, _area(top + level, label_cols + start + 1, height, width), "govkit-colhead")
+            )
             if spec.children:
                 place_columns(spec.children, level + 1, start)
             start += width
@@ -94,8 +101,9 @@ def part_grid(part: PartSpec, rows: list[RowPath], boxes: Mapping[tuple[RowPath,
     widths = label_widths or [LABEL_WIDTH] * label_cols
     grid = widgets.GridBox(
         children=children,
-        layout=widgets.Layout(grid_template_columns=" ".join([*widths, *[VALUE_WIDTH] * len(leaves)]), grid_gap="0px",
-                              width="max-content"),
+        layout=widgets.Layout(
+            grid_template_columns=" ".join([*widths, *[VALUE_WIDTH] * len(leaves)]), grid_gap="0px", width="max-content"
+        ),
     )
     grid.add_class("govkit-grid")
     return grid
