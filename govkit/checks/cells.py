@@ -1,19 +1,19 @@
 """Cell values: blank cells (R11) and values of the wrong kind (R10).
 
 The loader rejects bad values in data files, but reports built in code (importer, editor) can
-still hold them, so the checks look again.
+still hold them, so the checks look again, with the same cell model (:mod:`govkit.cells`): a value
+this rule accepts saves and loads again, a value the loader refuses is flagged here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
-
+from govkit.cells import CellError, quote, validate
 from govkit.checks.base import CheckContext, Finding, registry
-from govkit.checks.common import column_specs, place, show
+from govkit.checks.common import column_specs, place
 
 TABLES = ("二", "三", "四")
-_KIND = {"count": "非负整数", "signed": "整数（可为负）", "amount": "不小于 0 的金额"}
+_KIND = {"count": "非负整数", "signed": "整数（可为负）", "amount": "不小于 0 的金额"}  # for Finding.expected
 
 
 def _cells(ctx: CheckContext) -> Iterator[tuple[str, tuple[str, ...], tuple[str, ...], object, object]]:
@@ -45,42 +45,22 @@ def cell_blank(ctx: CheckContext) -> Iterator[Finding]:
             )
 
 
-def _problem(spec: object, value: object) -> str | None:
-    kind = spec.type  # type: ignore[attr-defined]
-    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-        return f"应为{_KIND[kind]}，实为「{str(value)[:30]}」（{type(value).__name__}）"
-    if kind == "amount":
-        amount = Decimal(value)
-        if not amount.is_finite() or amount < 0:
-            return f"金额应为不小于 0 的数，实为 {show(value)}"
-        decimals = spec.decimals  # type: ignore[attr-defined]
-        if amount.as_tuple().exponent < -decimals:  # type: ignore[operator]
-            return f"金额最多 {decimals} 位小数，实为 {show(value)}"
-        return None
-    if not isinstance(value, int):
-        return f"应为整数，实为 {show(value)}"
-    if kind == "count" and value < 0:
-        return f"件数不能为负数，实为 {value}"
-    return None
-
-
 @registry.register(
     "cell-type", "error", "单元格数值类型：件数为非负整数，本年增/减为整数，金额为不小于 0 且不超过规定小数位的数"
 )
 def cell_type(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
     for table_id, row, col, spec, value in _cells(ctx):
-        if value is None:
-            continue
-        problem = _problem(spec, value)
-        if problem:
+        try:
+            validate(value, spec)  # type: ignore[arg-type]
+        except CellError as error:
             yield Finding(
                 rule="cell-type",
                 severity="error",
                 table=table_id,
                 row=row,
                 column=col,
-                expected=_KIND[spec.type],
-                actual=show(value),  # type: ignore[attr-defined]
-                message=f"{place(report, table_id, row, col)}：{problem}",
+                expected=_KIND[spec.type],  # type: ignore[attr-defined]
+                actual=quote(error.text),
+                message=f"{place(report, table_id, row, col)}：{error.reason}",
             )
