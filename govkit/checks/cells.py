@@ -8,6 +8,7 @@ this rule accepts saves and loads again, a value the loader refuses is flagged h
 from __future__ import annotations
 
 from collections.abc import Iterator
+
 from govkit.cells import CellError, quote, validate
 from govkit.checks.base import CheckContext, Finding, registry
 from govkit.checks.common import column_specs, place

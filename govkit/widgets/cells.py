@@ -7,6 +7,7 @@ typing a number into it turns it into the typed input. Amounts stay :class:`~dec
 from __future__ import annotations
 
 from collections.abc import Callable
+
 import ipywidgets as widgets
 
 from govkit.cells import MAX_COUNT, CellError, parse_text
