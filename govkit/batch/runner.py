@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import govkit
-from govkit.datafile import atomic_write
 from govkit.errors import GovkitError
+from govkit.fs import atomic_write
 from govkit.paths import safe_name
 
 DEFAULT_TIMEOUT = 600

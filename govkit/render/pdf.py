@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from govkit.datafile import atomic_write
 from govkit.errors import GovkitError
+from govkit.fs import atomic_write
 
 if TYPE_CHECKING:
     from govkit.batch.runner import Result
