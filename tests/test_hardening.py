@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_fuzz_datafile import fuzz
 
-from govkit import datafile
+from govkit import datafile, fs
 from govkit.errors import DataFileError, GovkitError
 from govkit.model import Meta
 from govkit.paths import safe_name
@@ -89,7 +89,7 @@ def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "fsync", full_disk)
     with pytest.raises(GovkitError, match="No space left"):
-        datafile.atomic_write(target, b"new content")
+        fs.atomic_write(target, b"new content")
     assert target.read_bytes() == EXAMPLE.read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.yaml"]  # no temporary file left
 
@@ -102,7 +102,7 @@ def test_write_into_a_read_only_folder_is_a_clean_error(tmp_path):
     folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
     try:
         with pytest.raises(GovkitError):
-            datafile.atomic_write(folder / "a.yaml", "new")
+            fs.atomic_write(folder / "a.yaml", "new")
         assert (folder / "a.yaml").read_text(encoding="utf-8") == "old"
     finally:
         folder.chmod(stat.S_IRWXU)
@@ -112,7 +112,7 @@ def test_write_errors_are_one_line_and_still_os_errors(tmp_path):
     (tmp_path / "file").write_text("x", encoding="utf-8")
     for target in (tmp_path / "file" / "below.yaml", tmp_path):
         with pytest.raises(GovkitError) as info:
-            datafile.atomic_write(target, "data")
+            fs.atomic_write(target, "data")
         assert isinstance(info.value, OSError) and "\n" not in str(info.value) and str(target) in str(info.value)
     assert (tmp_path / "file").read_text(encoding="utf-8") == "x"
 
