@@ -57,6 +57,9 @@ class Report:
     # nothing typed is lost, and the checks name the text rather than calling the cell blank.
     raw: dict[str, dict[CellKey, str]] = field(default_factory=dict)
     source: Path | None = None
+    layout: object | None = field(default=None, compare=False, repr=False)
+    """The parsed document of the file the report was loaded from (or last saved to), kept so that
+    saving preserves its comments, key order and quoting; only :mod:`govkit.datafile` reads it."""
 
     @classmethod
     def blank(cls, meta: Meta, fmt: Format | None = None, fill: Value = 0) -> Report:
