@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from govkit.datafile import atomic_write
 
 if TYPE_CHECKING:
-    from govkit.batch.runner import Options, Result
+    from govkit.batch.models import Options, Result
 
 
 def write_manifest(results: list[Result], out: Path, options: Options) -> Path:
