@@ -61,10 +61,11 @@ class Cell:
     group: bool = False
 
     def place(self, report: Report) -> str:
-        """The place in Chinese, as findings name it (e.g. 表三 / 一、本年新收政府信息公开申请数量 / 总计)."""
-        from govkit.checks.common import place
-
-        return place(report, self.table, self.row, self.column)
+        """The place in Chinese, columns as the data files name them (e.g. 表三 / 一、本年新收… / 总计)."""
+        table = report.format.table(self.table)
+        part = table.part_of(report.official_row(self.table, self.row)) if self.row else table.parts[0]
+        labels = [label for label in (*self.row, *part.data_key(self.column)) if label]
+        return " / ".join([f"表{self.table}", *labels])
 
 
 @dataclass(frozen=True)
@@ -270,13 +271,12 @@ def resolve(report: Report, text: str) -> Resolved:
 
 
 def _display(value: int | Decimal, named: tuple[Cell, ...]) -> str:
-    from govkit.render.tables import format_value
-
+    """The number as the report prints it: counts plain, 万元 amounts with the decimals the form prints."""
     amounts = [c.spec for c in named if c.spec.type == "amount"]
-    if amounts:
-        spec = max(amounts, key=lambda s: s.display_decimals or 0)
-        return format_value(value, spec)
-    return format_value(value, named[0].spec)
+    if not amounts:
+        return str(int(value))
+    places = max((s.display_decimals for s in amounts if s.display_decimals is not None), default=None)
+    return f"{Decimal(value):.{places}f}" if places is not None else format(Decimal(value), "f")
 
 
 def find(text: str) -> Iterator[re.Match[str]]:
