@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import govkit
-from govkit.datafile import atomic_write, default_path, find_agency_file
+from govkit.datafile import default_path, find_agency_file
+from govkit.fs import atomic_write
 from govkit.model import Meta
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from govkit.datafile import atomic_write
+from govkit.fs import atomic_write
 from govkit.render.html import environment, report_css
 
 if TYPE_CHECKING:

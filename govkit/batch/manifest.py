@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from govkit.datafile import atomic_write
+from govkit.fs import atomic_write
 
 if TYPE_CHECKING:
     from govkit.batch.models import Options, Result

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import govkit
 from govkit.batch.models import Options, Result
-from govkit.datafile import atomic_write
 from govkit.errors import GovkitError
+from govkit.fs import atomic_write
 from govkit.paths import safe_name
 
 

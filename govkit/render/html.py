@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from govkit.checks.base import Finding
 from govkit.model import PREAMBLE, Report
+from govkit.references import fill
 from govkit.render.tables import SEVERITY_LABEL, build_tables
 
 Mode = Literal["publish", "review"]
@@ -73,7 +74,7 @@ def render_fragment(report: Report, findings: Iterable[Finding] | None = None, m
         {
             "id": spec.id,
             "title": spec.title,
-            "lines": _lines(report.sections.get(spec.id)),
+            "lines": _lines(fill(report, report.sections.get(spec.id))),
             "grid": grids.get(spec.table) if spec.table else None,
         }
         for spec in report.format.sections
@@ -87,7 +88,7 @@ def render_fragment(report: Report, findings: Iterable[Finding] | None = None, m
         report=report,
         mode=mode,
         css=Markup(report_css()),
-        preamble=_lines(report.sections.get(PREAMBLE)),
+        preamble=_lines(fill(report, report.sections.get(PREAMBLE))),
         sections=sections,
         findings=shown,
         counts=counts,

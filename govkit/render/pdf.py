@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from govkit.datafile import atomic_write
 from govkit.errors import GovkitError
+from govkit.fs import atomic_write
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
