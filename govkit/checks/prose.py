@@ -15,6 +15,7 @@ from govkit.checks.common import num, place
 from govkit.checks.numerals import FULL_WIDTH, NUMBER, parse_number
 from govkit.formats import ColPath, RowPath
 from govkit.model import PREAMBLE, Report
+from govkit.references import MASK, mask
 
 PROSE_SECTIONS = (PREAMBLE, "一", "二", "三", "四", "六")
 MAX_TEXT = 200_000
@@ -227,7 +228,8 @@ def statements(report: Report) -> Iterator[Statement]:
     """Every unambiguous statement of a table quantity in the report's prose."""
     years = {str(report.meta.year)}
     for sid in PROSE_SECTIONS:
-        for clause in clauses(report.sections.get(sid) or ""):
+        # A reference ({{表三 一 总计}}) is consistent by construction: only typed numbers are read.
+        for clause in clauses(mask(report.sections.get(sid))):
             if COMPARISON.search(clause):
                 continue
             foreign_year = any(y not in years for y in YEAR.findall(clause))
@@ -322,7 +324,7 @@ class Breakdown:
 def breakdowns(report: Report) -> Iterator[Breakdown]:
     """Every "N units … 其中 A n1 units, B n2 units …" whose list is complete and of one unit."""
     for sid in PROSE_SECTIONS:
-        text = (report.sections.get(sid) or "")[:MAX_TEXT].translate(FULL_WIDTH)
+        text = mask(report.sections.get(sid))[:MAX_TEXT].translate(FULL_WIDTH)
         for paragraph in text.split("\n"):
             for match in re.finditer("其中", paragraph):
                 found = _breakdown(sid, paragraph, match.start(), match.end())
@@ -349,8 +351,9 @@ def _breakdown(sid: str, paragraph: str, start: int, end: int) -> Breakdown | No
         return None
     unit = units.pop()
     before = paragraph[max(0, start - LOOKBACK) : start]
-    if "其中" in before:
-        before = before[before.rindex("其中") + 2 :]
+    for stop in ("其中", MASK):  # a reference may be the total: never reach past it to an earlier number
+        if stop in before:
+            before = before[before.rindex(stop) + len(stop) :]
     totals = list(re.finditer(rf"(?P<n>{NUMBER}){unit}", before))
     if not totals:
         return None
