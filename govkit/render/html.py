@@ -26,10 +26,17 @@ _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 
 
 @cache
-def environment() -> jinja2.Environment:
-    """The Jinja environment of govkit's templates (autoescaping on)."""
+def environment(package: str = "govkit.render") -> jinja2.Environment:
+    """The Jinja environment of a govkit package's ``templates`` folder (autoescaping on).
+
+    Every page is built the same way: the report's own templates (such as ``grid.html.j2``, the
+    official table layout) can be imported from any package's templates.
+    """
+    loaders = [jinja2.PackageLoader(package, "templates")]
+    if package != "govkit.render":
+        loaders.append(jinja2.PackageLoader("govkit.render", "templates"))
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("govkit.render", "templates"),
+        loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         trim_blocks=False,
         keep_trailing_newline=True,
