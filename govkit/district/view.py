@@ -157,7 +157,7 @@ class DistrictView:
     def status_html(self) -> str:
         """The status matrix: agencies × rules, errors and warnings per cell."""
         m = self.status
-        head = "".join(f'<th title="{_e(r.description)}">{_e(r.id)}</th>' for r in m.rules)
+        head = "".join(f'<th title="{_e(r.id)}：{_e(r.message)}">{_e(r.title)}</th>' for r in m.rules)
         rows = []
         for agency in m.agencies:
             errors, warnings = m.totals(agency)
@@ -170,7 +170,7 @@ class DistrictView:
                 )
             rows.append(f'<tr data-agency="{_e(agency)}">{"".join(cells)}</tr>')
         legend = "".join(
-            f"<li><code>{_e(r.id)}</code>（{'错误' if r.severity == 'error' else '警告'}）：{_e(r.description)}</li>"
+            f"<li><code>{_e(r.id)}</code> {_e(r.title)}（{_e(r.severity_label)}）：{_e(r.description)}</li>"
             for r in m.rules
         )
         details = []
@@ -178,7 +178,7 @@ class DistrictView:
             mine = [f for f in m.findings if f.agency == agency]
             if mine:
                 items = "".join(
-                    f"<li>【{'错误' if f.severity == 'error' else '警告'}】{_e(f.place + '：' if f.place else '')}{_e(f.message)} <code>{_e(f.rule)}</code></li>"
+                    f"<li>【{_e(f.severity_label)}】{_e(f.place + '：' if f.place and f.place not in f.message else '')}{_e(f.message)} <code>{_e(f.rule)}</code></li>"
                     for f in mine
                 )
                 details.append(f"<details><summary>{_e(agency)}：{len(mine)} 条</summary><ol>{items}</ol></details>")

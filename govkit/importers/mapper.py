@@ -14,9 +14,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from govkit.checks.base import Finding
+from govkit.checks.registry import registry
 from govkit.datafile import has_control_chars
 from govkit.errors import ImportFailed, one_line
+from govkit.findings import Finding
 from govkit.formats import ColPath, Format, RowPath, load_format, version_for_year
 from govkit.importers.cells import (
     clean_line,
@@ -104,10 +105,9 @@ class _Mapper:
     ) -> None:
         message = one_line(re.sub(r"\s*[\r\n]+\s*", " ", message))  # quoted cells may hold line breaks
         self.findings.append(
-            Finding(
-                rule=rule,
-                severity="warning",
-                message=message,
+            registry.finding(
+                rule,
+                message,
                 table=table,
                 row=row,
                 column=column,
