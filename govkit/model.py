@@ -54,6 +54,9 @@ class Report:
     cells: dict[str, dict[CellKey, Value]] = field(default_factory=dict)
     subrows: dict[str, dict[RowPath, list[str]]] = field(default_factory=dict)
     source: Path | None = None
+    layout: object | None = field(default=None, compare=False, repr=False)
+    """The parsed document of the file the report was loaded from (or last saved to), kept so that
+    saving preserves its comments, key order and quoting; only :mod:`govkit.datafile` reads it."""
 
     @classmethod
     def blank(cls, meta: Meta, fmt: Format | None = None, fill: Value = 0) -> Report:

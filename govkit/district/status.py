@@ -9,7 +9,7 @@ are every registered rule (checks, import and data-file rules), headed by their 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -33,6 +33,11 @@ class StatusMatrix:
     rules: list[Rule]
     counts: dict[tuple[str, str, str], int]
     findings: list[Finding]
+    unreadable: dict[int, str] = field(default_factory=dict)  # id(finding) -> path, for unreadable files
+
+    def findings_of(self, agency: str) -> list[Finding]:
+        """The findings of one row: an agency, or an unreadable file named by its path."""
+        return [f for f in self.findings if (f.agency or self.unreadable.get(id(f))) == agency]
 
     def count(self, agency: str, rule: str, severity: str) -> int:
         return self.counts.get((agency, rule, severity), 0)
@@ -62,9 +67,13 @@ def status_matrix(district: District) -> StatusMatrix:
         agencies.append(report.meta.agency)
         findings.extend(run_checks(report, district.previous_of(report)))
     counts: Counter[tuple[str, str, str]] = Counter((f.agency, f.rule, f.severity) for f in findings)
+    unreadable_files: dict[int, str] = {}
     for error in district.errors:
         finding = unreadable(error)
         findings.append(finding)
         agencies.append(error.path)
+        unreadable_files[id(finding)] = error.path
         counts[(error.path, finding.rule, finding.severity)] += 1
-    return StatusMatrix(agencies=agencies, rules=list(registry), counts=dict(counts), findings=findings)
+    return StatusMatrix(
+        agencies=agencies, rules=list(registry), counts=dict(counts), findings=findings, unreadable=unreadable_files
+    )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from govkit.checks.registry import registry
-from govkit.datafile import has_control_chars
+from govkit.datafile import breaks_yaml_name
 from govkit.errors import ImportFailed, one_line
 from govkit.findings import Finding
 from govkit.formats import ColPath, Format, RowPath, load_format, version_for_year
@@ -470,7 +470,7 @@ class _Tables:
         parent = self.parent
         if self.context == "二" and parent is not None and not any(t.text for t in self.rows.get(("二", parent), [])):
             name = clean_line(text)
-            if not has_control_chars(name):
+            if not breaks_yaml_name(name):
                 self.current = _Target("二", parent, sub=name)
                 return
         guess = self.fuzzy(key)
