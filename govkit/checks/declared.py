@@ -37,6 +37,11 @@ _IMPORT = (
     ("import-header-variant", "表头改动", "表头与官方格式不一致，按官方表头导入"),
     ("import-label-variant", "行名称改动", "行名称与官方格式略有不同，按最接近的官方行名称导入，须核对"),
     ("import-unit-converted", "单位换算", "数值带有单位（如万元），已换算为表格规定的单位导入，须核对"),
+    (
+        "import-amount-unit-unknown",
+        "金额单位不明",
+        "金额的表头和数值都没有写明单位（元或万元），按所写数字导入，须核对",
+    ),
 )
 for _id, _title, _message in _IMPORT:
     registry.declare(_id, "warning", "import", title=_title, message=_message)
