@@ -11,8 +11,9 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from govkit.checks.base import CheckContext, Finding, registry
 from govkit.checks.common import column_specs, place, show
+from govkit.checks.registry import CheckContext, registry
+from govkit.findings import Finding
 from govkit.formats import ColPath, PartSpec, RowPath
 from govkit.importers.cells import parse_value
 
@@ -32,7 +33,12 @@ def _cells(ctx: CheckContext) -> Iterator[tuple[str, tuple[str, ...], tuple[str,
                 yield table_id, row, col, spec, report.cells[table_id].get((row, col))
 
 
-@registry.register("cell-blank", "error", "表格单元格不得空白：没有数据时填 0（每个表格部分一条，列出空白单元格）")
+@registry.register(
+    "cell-blank",
+    "error",
+    title="空白单元格",
+    message="表格单元格不得空白：没有数据时填 0（每个表格部分一条，列出其中的空白单元格）",
+)
 def cell_blank(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
     groups: dict[tuple[str, str], dict[RowPath, list[ColPath]]] = {}
@@ -47,19 +53,17 @@ def cell_blank(ctx: CheckContext) -> Iterator[Finding]:
             _row_name(part, row) + "、".join(_col_name(part, c) for c in cols) for row, cols in rows.items()
         )
         where = f"表{table_id}" + (f" / {part.caption}" if part.caption else "")
-        extra = {"part": part_id} if "part" in Finding.__dataclass_fields__ else {}
         only_row = next(iter(rows)) if len(rows) == 1 else ()
         only_col = rows[only_row][0] if count == 1 else ()  # one blank: the finding names its very cell
-        yield Finding(
-            rule="cell-blank",
-            severity="error",
+        yield registry.finding(
+            "cell-blank",
             table=table_id,
+            part=part_id,
             row=only_row,
             column=only_col,
             expected="0 或实际数值",
             actual=f"{count} 个单元格空白",
             message=f"{where}：{count} 个单元格空白，没有数据时应填 0（{listed}）",
-            **extra,
         )
 
 
@@ -76,7 +80,12 @@ def _col_name(part: PartSpec, col: ColPath) -> str:
         return " / ".join(col)
 
 
-@registry.register("cell-unreadable", "error", "单元格中的原文不是数字（导入时无法识别，原文保留在数据文件中）")
+@registry.register(
+    "cell-unreadable",
+    "error",
+    title="单元格不是数字",
+    message="单元格中是导入时无法识别的原文（数据文件中写作 {raw: '原文'}），须改为数字",
+)
 def cell_unreadable(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
     for table_id, row, col, spec, value in _cells(ctx):
@@ -86,9 +95,8 @@ def cell_unreadable(ctx: CheckContext) -> Iterator[Finding]:
         problem = parse_value(text, spec).problem  # type: ignore[arg-type]
         shown = text if len(text) <= 30 else text[:30] + "…"
         reason = f"「{shown}」不是数字" if not re.search(r"\d", text) else f"「{shown}」不是有效的数值（{problem}）"
-        yield Finding(
-            rule="cell-unreadable",
-            severity="error",
+        yield registry.finding(
+            "cell-unreadable",
             table=table_id,
             row=row,
             column=col,
@@ -118,7 +126,10 @@ def _problem(spec: object, value: object) -> str | None:
 
 
 @registry.register(
-    "cell-type", "error", "单元格数值类型：件数为非负整数，本年增/减为整数，金额为不小于 0 且不超过规定小数位的数"
+    "cell-type",
+    "error",
+    title="数值类型",
+    message="单元格数值类型：件数为非负整数，本年增/减为整数，金额为不小于 0 且不超过规定小数位的数",
 )
 def cell_type(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
@@ -127,9 +138,8 @@ def cell_type(ctx: CheckContext) -> Iterator[Finding]:
             continue
         problem = _problem(spec, value)
         if problem:
-            yield Finding(
-                rule="cell-type",
-                severity="error",
+            yield registry.finding(
+                "cell-type",
                 table=table_id,
                 row=row,
                 column=col,

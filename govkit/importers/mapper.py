@@ -17,9 +17,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from govkit.checks.base import Finding
+from govkit.checks.registry import registry
 from govkit.datafile import breaks_yaml_name
 from govkit.errors import ImportFailed, one_line
+from govkit.findings import Finding
 from govkit.formats import ColPath, ColumnSpec, Format, RowPath, load_format, version_for_year
 from govkit.importers.cells import (
     clean_line,
@@ -110,18 +111,16 @@ class _Mapper:
         line: int = 0,
     ) -> None:
         message = one_line(re.sub(r"\s*[\r\n]+\s*", " ", message))  # quoted cells may hold line breaks
-        extra = {"line": line or None} if "line" in Finding.__dataclass_fields__ else {}
         self.findings.append(
-            Finding(
-                rule=rule,
-                severity="warning",
-                message=message,
+            registry.finding(
+                rule,
+                message,
                 table=table,
                 row=row,
                 column=column,
                 section=section,
                 actual=actual,
-                **extra,
+                line=line or None,
             )
         )
 
