@@ -23,6 +23,7 @@ MAX_COUNT = 10**9
 
 _LIMIT_DIGITS = len(str(MAX_COUNT)) - 1  # integer digits a value below MAX_COUNT can have
 _SHOW = 30
+_MAX_TEXT = 64
 # Full-width forms only: NFKC would also turn ² or ① into digits, which nobody typed as such.
 _FOLD = str.maketrans(
     {
@@ -108,6 +109,9 @@ def parse_text(text: str, spec: ColumnSpec) -> Value:
     if not folded:
         return None
     shown = quote(text.strip())
+    if len(folded) > _MAX_TEXT:  # no cell value is written this long; spare the regular expressions
+        numeric = not folded.strip("0123456789,.+-")
+        raise CellError(text, f"「{shown}」{'数字位数过多' if numeric else '不是数字'}")
     match = _NUMBER.fullmatch(folded)
     if match is None or not (match["int"] or match["frac"]):
         if _GROUPED.fullmatch(folded):
@@ -127,7 +131,7 @@ def parse_text(text: str, spec: ColumnSpec) -> Value:
     if len(digits) > _LIMIT_DIGITS:
         raise CellError(text, _too_large(spec, shown))
     if negative and spec.type == "count":
-        raise CellError(text, f"件数不能为负数，实为「{shown}」")
+        raise CellError(text, f"「{shown}」不是非负整数：件数不能为负数")
     if negative and spec.type == "amount":
         raise CellError(text, f"金额不能为负数（应不小于 0），实为「{shown}」")
     if spec.type == "amount":

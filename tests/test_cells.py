@@ -166,7 +166,7 @@ def test_absurd_numbers_are_refused_at_once_with_short_messages():
     for text in ("1" * 100_000, "0." + "1" * 100_000, "1e1000000000", "1" * 1_000_000 + "x"):
         for spec in SPECS.values():
             assert len(str(refused(text, spec))) < 100
-    assert parse_text("0" * 100_000 + "1", COUNT) == 1
+    assert "位数过多" in str(refused("0" * 100_000 + "1", COUNT))
     assert time.monotonic() - start < 2
 
 

@@ -8,11 +8,11 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from govkit.datafile import atomic_write
+from govkit.fs import atomic_write
 from govkit.render.html import environment, report_css
 
 if TYPE_CHECKING:
-    from govkit.batch.runner import Options, Result
+    from govkit.batch.models import Options, Result
 
 STATUS_LABEL = {"errors": "有错误", "warnings": "有警告", "clean": "通过", "failed": "生成失败"}
 

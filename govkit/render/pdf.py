@@ -8,13 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from govkit.datafile import atomic_write
 from govkit.errors import GovkitError
-
-if TYPE_CHECKING:
-    from govkit.batch.runner import Result
+from govkit.fs import atomic_write
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -58,15 +54,3 @@ def print_pdfs(jobs: Iterable[tuple[Path, Path]]) -> dict[Path, str]:
         finally:
             browser.close()
     return errors
-
-
-def print_results(results: list[Result], out: Path) -> None:
-    """Print the PDF of every successful result of a batch; record failures on the results."""
-    wanted = {(Path(out) / r.html): r for r in results if r.ok and r.html}
-    errors = print_pdfs((html, html.with_suffix(".pdf")) for html in wanted)
-    for html, result in wanted.items():
-        if html in errors:
-            result.status, result.stage = "failed", "pdf"
-            result.error = f"{result.data_file}：{errors[html]}"
-        else:
-            result.pdf = html.with_suffix(".pdf").relative_to(out).as_posix()

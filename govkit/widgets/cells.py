@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 
-from govkit.cells import MAX_COUNT, CellError, parse_text
+from govkit.cells import MAX_COUNT, CellError, parse_text, quote
 from govkit.formats import ColumnSpec
 from govkit.model import CellKey, Value
 
@@ -21,6 +21,14 @@ INPUT_LAYOUT = {"width": "100%", "min_width": "3.5em"}
 def parse_cell(text: str, spec: ColumnSpec) -> Value:
     """The value typed into a cell (see :func:`govkit.cells.parse_text`); raise :class:`CellError` if none."""
     return parse_text(text, spec)
+
+
+def _reason(text: str, spec: ColumnSpec) -> str:
+    try:
+        parse_text(text, spec)
+    except CellError as error:
+        return error.reason
+    return f"「{quote(text)}」未能导入"
 
 
 class CellInput:
@@ -34,7 +42,13 @@ class CellInput:
     """
 
     def __init__(
-        self, table_id: str, key: CellKey, spec: ColumnSpec, value: Value, on_change: Callable[[CellInput], None]
+        self,
+        table_id: str,
+        key: CellKey,
+        spec: ColumnSpec,
+        value: Value,
+        on_change: Callable[[CellInput], None],
+        raw: str | None = None,
     ):
         self.table_id = table_id
         self.key = key
@@ -48,6 +62,11 @@ class CellInput:
         self.box = widgets.Box(layout=widgets.Layout(width="100%"))
         self.box.add_class("govkit-cell")
         self.widget: widgets.DOMWidget = self._make(value)
+        if value is None and raw:  # text an import could not read: shown as typed, invalid until replaced
+            self._quiet = True
+            self.widget.value = raw
+            self._quiet = False
+            self.error = f"输入无效：{_reason(raw, spec)}（导入时的原文）"
         self.box.children = (self.widget,)
         self._refresh_look()
 
