@@ -122,6 +122,7 @@ def create_next(
     params: str | os.PathLike[str] = "params",
     blank_if_missing: bool = False,
     level: str = "乡镇",
+    standard_text: bool = False,
 ) -> Path:
     """Create ``params/<year>/<agency>.yaml`` from last year's file of the agency; return its path.
 
@@ -131,6 +132,8 @@ def create_next(
         params: the folder holding ``<year>/`` folders.
         blank_if_missing: with no file for ``year - 1``, start a blank report instead of failing.
         level: the agency's level for a blank report.
+        standard_text: put the standard paragraphs (:mod:`govkit.standard`, written with table
+            references) into sections 二–四.
 
     Raises:
         NewReportError: the target exists already, or last year's file is missing.
@@ -155,6 +158,10 @@ def create_next(
                 f"找不到「{agency}」{year - 1} 年的数据文件（应为 {expected}）；"
                 "请检查机关全称，或直接给出上年数据文件的路径；新设机关可加 --blank 新建空白报告"
             )
+    if standard_text:
+        from govkit.standard import add_standard_paragraphs
+
+        add_standard_paragraphs(report)
     target = datafile.default_path(params, report.meta)
     write_new(target, datafile.dumps(report))
     return target

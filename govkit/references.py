@@ -86,6 +86,12 @@ def numbering(label: str) -> str | None:
     return m.group("cn") or m.group("paren") or m.group("arabic")
 
 
+def short_label(spec: RowSpec) -> str:
+    """A row's shortest printed name without numbering: （二）部分公开（区分处理的，…） → 部分公开."""
+    names = [label for label in _names(spec.label, spec.aliases) if numbering(label) is None]
+    return min(names, key=len) if names else spec.label
+
+
 def _names(label: str, aliases: tuple[str, ...] = ()) -> set[str]:
     names = set()
     for text in (label, *aliases):

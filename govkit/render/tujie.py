@@ -15,9 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from govkit.formats import ColPath, RowPath, RowSpec
+from govkit.formats import ColPath, RowPath
 from govkit.model import Report
-from govkit.references import ReferenceError, Resolved, reference_for, resolve
+from govkit.references import ReferenceError, Resolved, reference_for, resolve, short_label
 
 SUFFIX = ".图解"
 WIDTH_PX = 1080
@@ -101,17 +101,6 @@ def _sum_ref(refs: Sequence[str]) -> str:
     return "{{" + " + ".join(r[2:-2] for r in refs) + "}}"
 
 
-def _short(spec: RowSpec) -> str:
-    """A row's label without numbering, its shortest printed form (（二）部分公开（区分…） → 部分公开)."""
-    from govkit.references import numbering
-
-    names = []
-    for text in (spec.label, *spec.aliases):
-        number = numbering(text)
-        names.append(text[len(number) + (0 if number.startswith("（") else 1) :] if number else text)
-    return min(names, key=len)
-
-
 def blocks(report: Report, previous: Report | None = None) -> list[Block]:
     """The page's figures: 依申请公开 (表三), 行政复议和行政诉讼 (表四), 主动公开 (表二)."""
     fmt = report.format
@@ -133,7 +122,7 @@ def blocks(report: Report, previous: Report | None = None) -> list[Block]:
         if spec.role == "total":
             continue
         row = fmt.row("三", "outcomes", spec.id)
-        t3.chart.append(fig(_short(spec), _ref(report, "三", row, total)))
+        t3.chart.append(fig(short_label(spec), _ref(report, "三", row, total)))
     t4 = Block("行政复议和行政诉讼", chart_title="行政复议、行政诉讼结果")
     review_total = fmt.column("四", "review", "total")
     direct_total, after_total = fmt.column("四", "direct", "total"), fmt.column("四", "after_review", "total")
