@@ -132,10 +132,10 @@ def blocks(report: Report, previous: Report | None = None) -> list[Block]:
     )
     part4 = fmt.table("四").parts[0]
     groups: dict[ColPath, list[Figure]] = {}
-    for path, spec in part4.leaf_columns():
-        if spec.role == "total":
+    for path, col4 in part4.leaf_columns():
+        if col4.role == "total":
             continue
-        groups.setdefault(path[:-1], []).append(fig(spec.label, _ref(report, "四", (), path)))
+        groups.setdefault(path[:-1], []).append(fig(col4.label, _ref(report, "四", (), path)))
     t4.chart_groups = [(path[-1], figures) for path, figures in groups.items()]
     t2 = Block("主动公开")
     for part in fmt.table("二").parts:
