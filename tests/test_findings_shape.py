@@ -17,6 +17,7 @@ from govkit.checks import registry, run_checks
 from govkit.checks.registry import Registry, RuleSpec, load_entry_points
 from govkit.district import load_district
 from govkit.district.status import status_matrix
+from govkit.district.view import DistrictView
 from govkit.findings import FINDING_COLUMNS, SEVERITY_LABELS, Finding, findings_frame, findings_json
 from govkit.render.inputs import load_for_render
 from govkit.render.jsonio import findings_to_records
@@ -83,6 +84,11 @@ def test_cli_json_report_json_and_district_matrix_show_the_same_findings(planted
     assert sum(matrix.counts.values()) == len(cli)
     bad = str(planted / "2022" / "坏文件.yaml")
     assert bad in matrix.agencies and matrix.count(bad, "datafile-unreadable", "error") == 1
+    assert [f.rule for f in matrix.findings_of(bad)] == ["datafile-unreadable"]
+    page = DistrictView.load(planted, year=2022).status_html()
+    for rule in (registry.get("t3-balance"), registry.get("datafile-unreadable"), registry.get("import-missing-table")):
+        assert f'data-rule="{rule.id}">{rule.title}</th>' in page  # column headed by the title, id kept
+    assert "表三 / 一、本年新收政府信息公开申请数量 / 申请人情况 / 总计" in page and "提醒" not in page
 
     town = planted / "2022" / f"{TOWN}.yaml"
     _, _, findings = load_for_render(town)
