@@ -14,7 +14,17 @@ from ruamel.yaml.comments import CommentedMap
 
 from govkit.datafile.parse import MAX_BYTES, decode, line_of, parse, quote
 from govkit.errors import DataFileError
-from govkit.formats import KNOWN_VERSIONS, ColumnSpec, Format, PartSpec, RowPath, load_format, version_for_year
+from govkit.formats import (
+    KNOWN_VERSIONS,
+    ColumnSpec,
+    Format,
+    NoFormatError,
+    PartSpec,
+    RowPath,
+    all_formats,
+    format_for_year,
+    load_format,
+)
 from govkit.model import LEVELS, PREAMBLE, SECTION_IDS, Meta, Report, Value, has_control_chars
 
 MAX_COUNT = 10**9
@@ -109,10 +119,8 @@ class _Reader:
         return report
 
     def explain_other_format(self, doc: CommentedMap, year: int, first: DataFileError) -> None:
-        expected = version_for_year(year)
-        for other in KNOWN_VERSIONS:
-            if other == expected:
-                continue
+        expected = format_for_year(year).version
+        for other in (fmt.version for fmt in all_formats() if not fmt.covers(year)):
             try:
                 trial = Report.blank(Meta(agency="-", year=year), load_format(other), fill=None)
                 for table_id in TABLE_IDS:
@@ -172,7 +180,12 @@ class _Reader:
 
     def format(self, doc: CommentedMap, year: int) -> Format:
         if "format" not in doc:
-            return load_format(version_for_year(year))
+            try:
+                return format_for_year(year)
+            except NoFormatError as exc:
+                raise self.fail(
+                    f"{exc}；若报告按其中一种格式填写，请在文件开头写 format: '版本'", doc["meta"], "year", "meta.year"
+                ) from None
         version = str(doc["format"])
         if version not in KNOWN_VERSIONS:
             raise self.fail(f"格式版本「{version}」无效；可用：{'、'.join(KNOWN_VERSIONS)}", doc, "format", "format")

@@ -35,6 +35,7 @@ from govkit.district.compare import (
 from govkit.district.data import District, load_district
 from govkit.district.rollup import Rollup, rollup
 from govkit.district.status import StatusMatrix, status_matrix
+from govkit.formats import describe_years
 from govkit.synthetic import SYNTHETIC_MARK
 
 CSS = """
@@ -293,7 +294,7 @@ class DistrictView:
                 for label, row in t.iterrows()
             )
             parts.append(
-                "<p>各年度全区合计。2020 年及以前的报告使用 2019 版格式，2021 年起使用 2021 版格式；"
+                f"<p>各年度全区合计。报告格式：{_e(describe_years())}；"
                 "这里只比较两版含义相同的数字（表三各类办理结果按大类合计，“（六）其他处理”在 2021 版中的细分不单独比较；表四两版相同）。</p>"
             )
             parts.append(
