@@ -8,7 +8,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast, overload
 
 from ruamel.yaml.comments import CommentedMap
 
@@ -88,7 +88,7 @@ class _Reader:
         if not isinstance(node, dict):
             kind = "空白" if node is None else f"「{quote(node)}」"
             raise self.fail(f"这里应是一组「名称: 值」，实为{kind}", parent, key, where)
-        return node
+        return cast(CommentedMap, node)  # the round-trip loader builds every mapping as a CommentedMap
 
     def keys(self, node: CommentedMap, allowed: tuple[str, ...], where: str, required: tuple[str, ...] = ()) -> None:
         for key in node:
@@ -152,6 +152,12 @@ class _Reader:
             district=self.text(node, "district"),
             published=self.date(node, "published"),
         )
+
+    @overload
+    def text(self, node: CommentedMap, key: str, required: Literal[True]) -> str: ...
+
+    @overload
+    def text(self, node: CommentedMap, key: str, required: bool = False) -> str | None: ...
 
     def text(self, node: CommentedMap, key: str, required: bool = False) -> str | None:
         value = node.get(key)
@@ -220,8 +226,9 @@ class _Reader:
                 required=tuple(p.caption for p in spec.parts if p.caption),
             )
             for part in spec.parts:
-                block = self.mapping(node[part.caption], node, part.caption, f"{where} {part.caption}")
-                self.rows(report, table_id, part, part.rows, block, (part.caption,), allow_split=spec.local_subrows)
+                caption = part.caption or ""  # a table of several parts captions each (required above)
+                block = self.mapping(node[caption], node, caption, f"{where} {caption}")
+                self.rows(report, table_id, part, part.rows, block, (caption,), allow_split=spec.local_subrows)
         else:
             self.rows(report, table_id, spec.parts[0], spec.parts[0].rows, node, (), allow_split=spec.local_subrows)
 
