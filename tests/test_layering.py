@@ -28,6 +28,8 @@ LAYERS: dict[str, int] = {
     # reading, checking and writing report data
     "findings": 2,
     "checks": 2,
+    "references": 2,
+    "linkprose": 2,
     "datafile": 2,
     "importers": 2,
     "xlsx": 2,
