@@ -13,8 +13,6 @@ from govkit.checks import Finding, run_checks
 from govkit.errors import GovkitError
 from govkit.importers import ImportResult, import_file
 
-_SEVERITY = {"error": "错误", "warning": "警告"}
-
 
 def command(
     files: Annotated[
@@ -76,4 +74,4 @@ def _summary(result: ImportResult) -> str:
 
 def _line(stage: str, finding: Finding) -> str:
     place = f" {finding.place}" if finding.place else ""
-    return f"  [{stage}·{_SEVERITY.get(finding.severity, finding.severity)}] {finding.rule}{place}：{finding.message}"
+    return f"  [{stage}·{finding.severity_label}] {finding.rule}{place}：{finding.message}"
