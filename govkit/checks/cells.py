@@ -15,7 +15,6 @@ from govkit.checks.common import column_specs, place, show
 from govkit.checks.registry import CheckContext, registry
 from govkit.findings import Finding
 from govkit.formats import ColPath, PartSpec, RowPath
-from govkit.importers.cells import parse_value
 
 TABLES = ("二", "三", "四")
 _KIND = {"count": "非负整数", "signed": "整数（可为负）", "amount": "不小于 0 的金额"}
@@ -92,9 +91,8 @@ def cell_unreadable(ctx: CheckContext) -> Iterator[Finding]:
         text = report.raw_text(table_id, row, col)
         if value is not None or text is None:
             continue
-        problem = parse_value(text, spec).problem  # type: ignore[arg-type]
         shown = text if len(text) <= 30 else text[:30] + "…"
-        reason = f"「{shown}」不是数字" if not re.search(r"\d", text) else f"「{shown}」不是有效的数值（{problem}）"
+        reason = f"「{shown}」不是数字" if not re.search(r"\d", text) else f"「{shown}」不是{_KIND[spec.type]}"  # type: ignore[attr-defined]
         yield registry.finding(
             "cell-unreadable",
             table=table_id,
