@@ -311,20 +311,32 @@ def prose_numbers(ctx: CheckContext) -> Iterator[Finding]:
                 continue
             seen.add(s.value)
             where = target.label or place(report, target.table, target.row, target.column)
+            message = (
+                f"{_section_name(report, s.section)}：正文“{_cut(s.quote)}”称{names[qid]} {s.value} 件，"
+                f"而{where}为 {target.accepted[0]}"
+            )
+            if target.label:
+                # A sum of several cells is no one place in the tables: the place is the prose, and
+                # ``actual`` is the figure the prose states there.
+                yield registry.finding(
+                    "prose-numbers",
+                    section=s.section,
+                    expected=str(target.accepted[0]),
+                    actual=str(s.value),
+                    message=message,
+                )
+                continue
+            # The place is the table cell, so ``actual`` is the cell's value; the prose figure is
+            # what the statement expects the cell to hold.
             yield registry.finding(
                 "prose-numbers",
                 table=target.table,
                 row=target.row,
                 column=target.column,
                 section=s.section,
-                # The place is the table cell, so ``actual`` is the cell's value; the prose figure is
-                # what the statement expects the cell to hold.
                 expected=str(s.value),
                 actual=str(target.accepted[0]),
-                message=(
-                    f"{_section_name(report, s.section)}：正文“{_cut(s.quote)}”称{names[qid]} {s.value} 件，"
-                    f"而{where}为 {target.accepted[0]}"
-                ),
+                message=message,
             )
 
 
