@@ -259,8 +259,7 @@ def targets(report: Report) -> dict[str, Target]:
             label="表四 / 行政诉讼 / 未经复议直接起诉 + 复议后起诉 / 总计",
             parts=(((), direct_total), ((), after_total)),
         )
-    column_id = "issued" if fmt.version == "2021" else "made"
-    column = fmt.column("二", column_id, part="art20_1")
+    column = fmt.columns_with_role("二", "issued", part="art20_1")[0]
     row = fmt.row("二", "art20_1", "normative")
     value = num(report.get("二", row, column))
     add("normative", "二", row, column, int(value) if value is not None else None)
