@@ -17,6 +17,7 @@ from govkit.checks import registry, run_checks
 from govkit.checks.registry import Registry, RuleSpec, load_entry_points
 from govkit.district import load_district
 from govkit.district.status import status_matrix
+from govkit.district.view import DistrictView
 from govkit.findings import FINDING_COLUMNS, SEVERITY_LABELS, Finding, findings_frame, findings_json
 from govkit.render.inputs import load_for_render
 from govkit.render.jsonio import findings_to_records
@@ -83,6 +84,11 @@ def test_cli_json_report_json_and_district_matrix_show_the_same_findings(planted
     assert sum(matrix.counts.values()) == len(cli)
     bad = str(planted / "2022" / "坏文件.yaml")
     assert bad in matrix.agencies and matrix.count(bad, "datafile-unreadable", "error") == 1
+    assert [f.rule for f in matrix.findings_of(bad)] == ["datafile-unreadable"]
+    page = DistrictView.load(planted, year=2022).status_html()
+    for rule in (registry.get("t3-balance"), registry.get("datafile-unreadable"), registry.get("import-missing-table")):
+        assert f'data-rule="{rule.id}">{rule.title}</th>' in page  # column headed by the title, id kept
+    assert "表三 / 一、本年新收政府信息公开申请数量 / 申请人情况 / 总计" in page and "提醒" not in page
 
     town = planted / "2022" / f"{TOWN}.yaml"
     _, _, findings = load_for_render(town)
@@ -258,3 +264,22 @@ def test_rendered_report_json_has_the_same_findings_as_check(planted, tmp_path):
     cli = [r for r in _cli_records(planted) if Path(r["file"]) == town]
     assert written and _keys(written) == _keys(cli)
     assert [{k: v for k, v in r.items() if k != "file"} for r in cli] == written
+
+
+def test_a_rule_that_breaks_or_breaks_the_declaration_becomes_check_failed(monkeypatch):
+    from dataclasses import replace
+
+    spec = registry.get("t3-balance")
+
+    def boom(ctx):
+        raise ZeroDivisionError
+
+    def wrong_severity(ctx):
+        yield Finding("t3-balance", "warning", "severity not as declared")
+
+    report = synthetic_report("示例镇", 2022)
+    for function in (boom, wrong_severity):
+        monkeypatch.setitem(registry._rules, "t3-balance", replace(spec, function=function))
+        (found,) = run_checks(report, rules=["t3-balance"])
+        assert (found.rule, found.severity, found.source, found.agency) == ("check-failed", "error", "check", "示例镇")
+        assert "t3-balance" in found.message and spec.title in found.message
