@@ -22,6 +22,10 @@ def command(
     ] = os.cpu_count() or 1,
     timeout: Annotated[int, typer.Option("--timeout", min=1, help="每个机关的执行时限（秒，按单元格计）")] = 600,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时打印 A4 PDF")] = False,
+    tujie: Annotated[
+        bool,
+        typer.Option("--tujie/--no-tujie", help="同时生成每份报告的图解（HTML 页面和 1080 像素宽的 PNG，默认生成）"),
+    ] = True,
     district: Annotated[bool, typer.Option("--district", help="同时生成全区汇总")] = False,
     notebook: Annotated[
         Path | None, typer.Option("--notebook", help="报告笔记本（默认使用随 govkit 安装的 report.ipynb）")
@@ -51,7 +55,7 @@ def command(
     files = discover(list(paths))
     if not files:
         raise GovkitError(f"在 {'、'.join(str(p) for p in paths)} 中没有找到数据文件（.yaml）")
-    options = Options(mode=mode, timeout=timeout, notebook=str(notebook) if notebook else None, pdf=pdf)
+    options = Options(mode=mode, timeout=timeout, notebook=str(notebook) if notebook else None, pdf=pdf, tujie=tujie)
     if scheduler:
         from govkit.batch.cluster import dask_executor
 
