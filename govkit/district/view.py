@@ -37,6 +37,7 @@ from govkit.district.data import District, load_district
 from govkit.district.rollup import Rollup, rollup
 from govkit.district.status import StatusMatrix, status_matrix
 from govkit.findings import SEVERITY_LABELS
+from govkit.formats import describe_years
 from govkit.render.html import environment, report_css
 from govkit.render.tables import build_tables
 from govkit.synthetic import SYNTHETIC_MARK
@@ -196,6 +197,7 @@ class DistrictView:
             title = "全区申请与办理情况历年变化"
             trends = {
                 "columns": list(t.columns),
+                "formats": describe_years(),
                 "rows": [(label, [_n(v) for v in row]) for label, row in t.iterrows()],
                 "chart": Markup(charts.img_html(charts.lines([int(y) for y in t.columns], series, title), title)),
             }
