@@ -380,7 +380,7 @@ class _Tables:
             else:
                 label, used = self.match(tokens, i - 1)
                 if label is not None and label.kind == "header":
-                    self.header_variant(label, "".join(t.text for t in tokens[i - 1 : i + used]))
+                    self.header_variant(label, "".join(t.text for t in tokens[i - 1 : i + used]), tok.line)
                 i += used
                 if label is not None:
                     self.label(label, tok.line)
@@ -390,7 +390,7 @@ class _Tables:
                     self.value(tok)  # e.g. 不详 where a number should be: an unreadable cell, not a new row
                 elif (headers := self.header_line(tok.text)) is not None:
                     for header, text in headers:  # 结果维持 结果纠正 … on one line, separated by spaces
-                        self.header_variant(header, text)
+                        self.header_variant(header, text, tok.line)
                         self.label(header, tok.line)
                 else:
                     self.unknown(tok.text, tok.line)
@@ -415,7 +415,7 @@ class _Tables:
                 return None
         return out
 
-    def header_variant(self, label: Label, text: str) -> None:
+    def header_variant(self, label: Label, text: str, line: int = 0) -> None:
         """A column header printed with extra words, e.g. 现行有效件数 (历史累计): evaluators reject 擅自修改表头."""
         self.header_texts.append((label.text, text))
         if normalize(text) != label.text and (label.text, text) not in self.headers_seen:
@@ -425,6 +425,7 @@ class _Tables:
                 f"表头「{clean_line(text)}」与官方格式「{label.text}」不一致（不应擅自修改表头），按官方表头导入",
                 table=label.table or self.context or "",
                 actual=clean_line(text),
+                line=line,
             )
 
     def skip_padding(self, tokens: list[_Tok], at: int) -> int:
@@ -761,14 +762,14 @@ class _Tables:
             why = "按表中的合计关系只有一种排法"
         parts = [f"{where}{count}：{why}"]
         if used and blank:
-            parts.append(f"已按位置确定的栏目照录，留空的栏目：{'、'.join(blank)}")
+            parts.append(f"其余数值按此放入各栏，留空的栏目：{'、'.join(blank)}")
         elif blank:
             parts.append(f"本行全部留空（{'、'.join(blank)}）")
         if len(slots) > len(columns) and found.fitting == 1:
             left = [clean_line(t.text) for i, t in enumerate(slots) if i not in used and t.text]
             if left:
                 parts.append(f"「{' '.join(left[:8])}」不属于本行，未导入")
-        line = slots[0].line if slots else self.lines.get((table, row), 0)
+        line = self.lines.get((table, row)) or (slots[0].line if slots else 0)
         rule = "import-missing-cell" if len(slots) < len(columns) else "import-extra-cells"
         column = columns[found.chosen.index(None)][0] if len(blank) == 1 else ()
         self.m.note(rule, "；".join(parts), table=table, row=row, column=column, line=line)
