@@ -359,6 +359,7 @@ class _Tables:
         self.header_texts: list[tuple[str, str]] = []  # (label key, text as printed) of every header seen
         self.misfits: list[tuple[str, RowPath, list[_Tok]]] = []
         self.lines: dict[tuple[str, RowPath], int] = {}  # where each row's label was read
+        self.verify: set[tuple[str, RowPath]] = set()  # rows of the right count whose order is not certain
 
     def width(self, table: str, row: RowPath) -> int:
         return len(self.fmt.table(table).part_of(row).leaf_columns())
@@ -642,15 +643,20 @@ class _Tables:
     def columns(self, table: str, row: RowPath) -> list[tuple[ColPath, ColumnSpec]]:
         return self.fmt.table(table).part_of(self.report.official_row(table, row)).leaf_columns()
 
-    def put(self, table: str, row: RowPath, slots: list[_Tok]) -> None:
-        """A row's values in order when they match its columns one to one; otherwise later, by placement."""
+    def put(self, table: str, row: RowPath, slots: list[_Tok], verify: bool = False) -> None:
+        """A row's values in order when they match its columns one to one; otherwise later, by placement.
+
+        ``verify``: the count matches but the values may not be one row (placement checks the order).
+        """
         columns = self.columns(table, row)
         for col, _ in columns:
             self.report.cells[table][(row, col)] = None  # split_row fills new sub-rows with 0
         while len(slots) > len(columns) and not slots[-1].text:
             slots = slots[:-1]  # blank cells past the last column (row borders) hold nothing to place
-        if len(slots) != len(columns):
+        if len(slots) != len(columns) or verify:
             self.misfits.append((table, row, slots))
+            if verify:
+                self.verify.add((table, row))
             return
         for (col, spec), tok in zip(columns, slots, strict=True):
             self.write(table, row, col, spec, tok)
@@ -702,7 +708,10 @@ class _Tables:
             )
             return
         self.lines.setdefault(("四", row), self.t4[0].line)
-        self.put("四", row, self.t4)
+        # Rows printed one per line, yet table 四's values come from several lines: a wrapped row, or
+        # a number that belongs elsewhere. Only the table's arithmetic can tell.
+        per_line = Counter(t.line for t in self.t4)
+        self.put("四", row, self.t4, verify=len(per_line) > 1 and max(per_line.values()) > 1)
 
     def place_misfits(self) -> None:
         """Rows whose value count differs from their columns: only the cells whose place is certain.
@@ -741,7 +750,11 @@ class _Tables:
         values = [
             parse_value(t.text, spec).value for t, (_, spec) in zip(slots, _cycle(columns, len(slots)), strict=True)
         ]
-        return place(table, row, [c for c, _ in columns], values, rels, known)
+        loose = None
+        if (table, row) in self.verify:
+            per_line = Counter(t.line for t in slots)
+            loose = [i for i, t in enumerate(slots) if per_line[t.line] == 1]  # numbers alone on a line
+        return place(table, row, [c for c, _ in columns], values, rels, known, loose)
 
     def misfit_finding(self, table: str, row: RowPath, slots: list[_Tok], found: Placement) -> None:
         columns = self.columns(table, row)
@@ -749,11 +762,18 @@ class _Tables:
         where = f"行「{row[-1]}」" if row else f"表{table}"
         seen = " ".join(clean_line(t.text) or "（空）" for t in slots[:20]) + (" …" if len(slots) > 20 else "")
         count = f"有 {len(slots)} 个数值（{seen}）"
-        count += f"，少于 {len(columns)} 个栏目" if len(slots) < len(columns) else f"，多于 {len(columns)} 个栏目"
+        if len(slots) < len(columns):
+            count += f"，少于 {len(columns)} 个栏目"
+        elif len(slots) > len(columns):
+            count += f"，多于 {len(columns)} 个栏目"
+        else:
+            count += f"，分写在 {len({t.line for t in slots})} 行（不一定是同一行的数值）"
         blank = [n for n, i in zip(names, found.chosen, strict=True) if i is None]
         used = {i for i in found.chosen if i is not None}
         if not found.checked:
             why = "该行没有可核对位置的合计关系，无法确定每个数值属于哪一栏"
+        elif found.fitting == 0 and len(slots) == len(columns):
+            why = "按顺序填入与表中的合计关系不符，无法确定每个数值属于哪一栏"
         elif found.fitting == 0:
             why = "任何一种排法都与表中的合计关系不符，无法确定每个数值属于哪一栏"
         elif found.fitting > 1:
@@ -771,6 +791,8 @@ class _Tables:
                 parts.append(f"「{' '.join(left[:8])}」不属于本行，未导入")
         line = self.lines.get((table, row)) or (slots[0].line if slots else 0)
         rule = "import-missing-cell" if len(slots) < len(columns) else "import-extra-cells"
+        if len(slots) == len(columns) and found.fitting == 1:
+            return  # a wrapped row whose order the arithmetic confirms: nothing to report
         column = columns[found.chosen.index(None)][0] if len(blank) == 1 else ()
         self.m.note(rule, "；".join(parts), table=table, row=row, column=column, line=line)
 
