@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_string import TextStyle
 
 from govkit.cells import CellError, format_value, parse_text, quote
 from govkit.formats import ColumnSpec
@@ -45,8 +46,7 @@ class CellInput:
     Attributes:
         table_id: "二", "三" or "四".
         key: (row path, column path) as in :attr:`Report.cells`.
-        box: the grid child; holds :attr:`widget`.
-        widget: the text box.
+        widget: the text box; also :attr:`box`, the grid child.
         error: why the text in the box is not a valid value (the report keeps :attr:`value`).
     """
 
@@ -58,6 +58,7 @@ class CellInput:
         value: Value,
         on_change: Callable[[CellInput], None],
         raw: str | None = None,
+        style: TextStyle | None = None,
     ):
         self.table_id = table_id
         self.key = key
@@ -69,15 +70,17 @@ class CellInput:
         self._value: Value = value
         self._quiet = False
         placeholder = "空白" if spec.type != "amount" or not spec.unit else f"空白（{spec.unit}）"
+        extra = {} if style is None else {"style": style}  # one shared style model: fewer widgets to send
         self.widget = widgets.Text(
             value=format_value(value, spec),
             placeholder=placeholder,
             continuous_update=False,
             layout=widgets.Layout(**INPUT_LAYOUT),
+            _dom_classes=("govkit-cell",),
+            **extra,
         )
         self.widget.observe(self._typed, "value")
-        self.box = widgets.Box(children=(self.widget,), layout=widgets.Layout(width="100%"))
-        self.box.add_class("govkit-cell")
+        self.box = self.widget  # the grid places the text box itself (no wrapper: half the widgets)
         if value is None and raw:  # text an import could not read: shown as it was, invalid until replaced
             self.show_raw(raw)
         else:

@@ -21,6 +21,7 @@ from html import escape
 from pathlib import Path
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_string import TextStyle
 
 from govkit import datafile, fs
 from govkit.checks import Finding, run_checks
@@ -169,6 +170,7 @@ class ReportEditor:
         self.findings_box = widgets.VBox([self.findings_title, self.findings_list])
         self.findings_box.add_class("govkit-findings")
         self.tabs = widgets.Tab()
+        self._cell_style = TextStyle()
         self._open()
 
     @staticmethod
@@ -358,6 +360,7 @@ class ReportEditor:
             pages.append(self._table_page(report, table_id))
             titles.append(f"表{table_id}")
         self.tabs = widgets.Tab(children=pages, titles=tuple(titles))
+        self.tabs.observe(self._tab_shown, "selected_index")
         if selected is not None and selected < len(pages):
             self.tabs.selected_index = selected
         self._refresh_title()
@@ -373,6 +376,10 @@ class ReportEditor:
             self.tabs,
             self.findings_box,
         )
+
+    def _tab_shown(self, change: dict) -> None:
+        if change["new"] == PROSE_TAB:
+            self.prose_tools.load_options()
 
     def _refresh_title(self) -> None:
         report = self.report
@@ -489,6 +496,7 @@ class ReportEditor:
                         cells.get((row, col)),
                         self._cell_changed,
                         raw=report.raw_text(table_id, row, col),
+                        style=self._cell_style,
                     )
                     # a stable DOM handle for browser tests and user styles: table, row index, column index
                     cell.box.add_class(f"govkit-t{TABLE_IDS.index(table_id) + 2}-r{index[row]}-c{c}")
