@@ -24,8 +24,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from govkit import datafile, fs
+from govkit.cells import CellError, validate
+from govkit.checks.common import column_specs
 from govkit.errors import GovkitError
-from govkit.formats import ColPath, RowPath, format_for_year
+from govkit.formats import ColPath, ColumnSpec, RowPath, format_for_year
 from govkit.model import Meta, Report, Value
 
 
@@ -70,7 +72,7 @@ def _carry_applications(report: Report, previous: Report) -> None:
     old_cols = {path for path, _ in old.table("三").parts[0].leaf_columns()}
     for col, _ in fmt.table("三").parts[0].leaf_columns():
         if col in old_cols:
-            report.set("三", carried_in, col, previous.get("三", carried_over, col))
+            _carry(report, "三", carried_in, col, previous.get("三", carried_over, col))
 
 
 def _carry_stock(report: Report, previous: Report) -> None:
@@ -80,7 +82,7 @@ def _carry_stock(report: Report, previous: Report) -> None:
         return
     in_force = fmt.column("二", "in_force", part="art20_1")
     for row in _rows_of_part(report, "art20_1"):
-        report.set("二", row, in_force, _previous_value(previous, row, in_force))
+        _carry(report, "二", row, in_force, _previous_value(previous, row, in_force))
 
 
 def _carry_items(report: Report, previous: Report) -> None:
@@ -96,15 +98,38 @@ def _carry_items(report: Report, previous: Report) -> None:
         change = fmt.column("二", "items_change", part=part_id)
         for row in _rows_of_part(report, part_id):
             base, delta = _previous_value(previous, row, items), _previous_value(previous, row, change)
-            value = None if base is None or delta is None else int(base) + int(delta)
-            if value is not None and value < 0:  # last year's figures contradict each other: leave it to the analyst
+            total = None if base is None or delta is None else _sum(base, delta)
+            try:
+                value = validate(total, _spec(report, "二", row, items))
+            except CellError:  # last year's figures contradict each other (or overflow): leave it to the analyst
                 value = None
             report.set("二", row, items, value)
     if not fmt.has_column("二", "published_total", part="art20_1"):
         return
     published_total = fmt.column("二", "published_total", part="art20_1")
     for row in _rows_of_part(report, "art20_1"):
-        report.set("二", row, published_total, _previous_value(previous, row, published_total))
+        _carry(report, "二", row, published_total, _previous_value(previous, row, published_total))
+
+
+def _sum(base: object, delta: object) -> int | None:
+    # Only whole numbers add up to a count; anything else is last year's error, left blank.
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in (base, delta)):
+        return int(base) + int(delta)  # type: ignore[call-overload]
+    return None
+
+
+def _spec(report: Report, table_id: str, row: RowPath, col: ColPath) -> ColumnSpec:
+    return column_specs(report, table_id, row)[col]
+
+
+def _carry(report: Report, table_id: str, row: RowPath, col: ColPath, value: object) -> None:
+    """Set a value carried from last year, as the cell model accepts it for the new column."""
+    try:
+        carried = validate(value, _spec(report, table_id, row, col))
+    except CellError as error:
+        where = " / ".join([f"表{table_id}", *[r for r in row if r], *col])
+        raise NewReportError(f"上年报告的数值无法结转（{where}）：{error.reason}") from None
+    report.set(table_id, row, col, carried)
 
 
 def _rows_of_part(report: Report, part_id: str) -> list[RowPath]:
