@@ -296,8 +296,13 @@ def fill(report: Report, text: str | None) -> str:
     return REFERENCE.sub(one, text or "")
 
 
-def mask(text: str | None) -> str:
-    """The text with every reference replaced by :data:`MASK`, for checks that read typed numbers."""
+def mask(text: str | None, keep_length: bool = False) -> str:
+    """The text with every reference replaced by :data:`MASK`, for checks that read typed numbers.
+
+    With ``keep_length`` the mask is as long as the reference (〔引…引〕), so offsets stay valid.
+    """
+    if keep_length:
+        return REFERENCE.sub(lambda m: MASK[0] + MASK[1] * (len(m.group(0)) - 2) + MASK[-1], text or "")
     return REFERENCE.sub(MASK, text or "")
 
 

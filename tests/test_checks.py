@@ -92,7 +92,9 @@ def test_t3_balance(good):
     found = only(good, "t3-balance")
     assert [(x.table, x.row, x.column) for x in found] == [("三", (), natural), ("三", (), total)]
     assert int(found[0].actual) == int(found[0].expected) + 1
-    assert found[0].message.startswith("表三 / 自然人：")
+    # One canonical place: full official label paths, and the message starts with the same string.
+    assert found[0].place == "表三 / 申请人情况 / 自然人"
+    assert found[0].message.startswith(found[0].place + "：")
 
 
 def test_t3_outcome_total(good):
@@ -119,7 +121,7 @@ def test_t3_row_total_message_names_the_place():
     assert (x.expected, x.actual) == (str(before + 1), str(before))
     assert (
         x.message
-        == f"表三 / 一、本年新收政府信息公开申请数量 / 总计：应为 {before + 1}（自然人+法人或其他组织各项之和），实为 {before}"
+        == f"表三 / 一、本年新收政府信息公开申请数量 / 申请人情况 / 总计：应为 {before + 1}（自然人+法人或其他组织各项之和），实为 {before}"
     )
 
 
@@ -368,7 +370,7 @@ def test_prose_numbers_on_the_example_are_consistent(example_report):
     row, total = f.row("三", "received"), f.column("三", "total")
     example_report.set("三", row, total, 2)  # text says 没有收到新的依申请公开
     (x,) = only(example_report, "prose-numbers")
-    assert (x.table, x.row, x.column, x.section, x.expected, x.actual) == ("三", row, total, "一", "2", "0")
+    assert (x.table, x.row, x.column, x.section, x.expected, x.actual) == ("三", row, total, "一", "0", "2")
     assert "没有收到新的依申请公开" in x.message
 
 
@@ -394,11 +396,11 @@ def test_prose_numbers_outcomes_like_shanghai_2019():
     report.set("三", withheld[0], total, 3)
     found = {x.row: x for x in only(report, "prose-numbers")}
     assert set(found) == {("三、本年度办理结果",), ("三、本年度办理结果", "（四）无法提供")}
-    assert (found[("三、本年度办理结果",)].expected, found[("三、本年度办理结果",)].actual) == ("275", "258")
+    assert (found[("三、本年度办理结果",)].expected, found[("三、本年度办理结果",)].actual) == ("258", "275")
     assert (
         found[("三、本年度办理结果", "（四）无法提供")].expected,
         found[("三、本年度办理结果", "（四）无法提供")].actual,
-    ) == ("337", "265")
+    ) == ("265", "337")
 
 
 @pytest.mark.parametrize(
@@ -425,7 +427,7 @@ def test_prose_numbers_reads_numbers_in_many_forms(text, rule_row, stated):
     report.set("三", f.row("三", "carried_over"), total, 50)
     found = only(report, "prose-numbers")
     assert found, text
-    assert any(x.row == rule_row and x.actual == str(stated) for x in found), found
+    assert any(x.row == rule_row and x.expected == str(stated) for x in found), found
 
 
 @pytest.mark.parametrize(

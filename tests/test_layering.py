@@ -29,6 +29,7 @@ LAYERS: dict[str, int] = {
     "findings": 2,
     "checks": 2,
     "references": 2,
+    "linkprose": 2,
     "datafile": 2,
     "importers": 2,
     "xlsx": 2,

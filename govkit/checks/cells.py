@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from govkit.checks.base import CheckContext, Finding, registry
 from govkit.checks.common import column_specs, place, show
+from govkit.checks.registry import CheckContext, registry
+from govkit.findings import Finding
 
 TABLES = ("二", "三", "四")
 _KIND = {"count": "非负整数", "signed": "整数（可为负）", "amount": "不小于 0 的金额"}
@@ -28,14 +29,13 @@ def _cells(ctx: CheckContext) -> Iterator[tuple[str, tuple[str, ...], tuple[str,
                 yield table_id, row, col, spec, report.cells[table_id].get((row, col))
 
 
-@registry.register("cell-blank", "error", "表格单元格不得空白：没有数据时填 0")
+@registry.register("cell-blank", "error", title="空白单元格", message="表格单元格不得空白：没有数据时填 0")
 def cell_blank(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
     for table_id, row, col, _, value in _cells(ctx):
         if value is None:
-            yield Finding(
-                rule="cell-blank",
-                severity="error",
+            yield registry.finding(
+                "cell-blank",
                 table=table_id,
                 row=row,
                 column=col,
@@ -65,7 +65,10 @@ def _problem(spec: object, value: object) -> str | None:
 
 
 @registry.register(
-    "cell-type", "error", "单元格数值类型：件数为非负整数，本年增/减为整数，金额为不小于 0 且不超过规定小数位的数"
+    "cell-type",
+    "error",
+    title="数值类型",
+    message="单元格数值类型：件数为非负整数，本年增/减为整数，金额为不小于 0 且不超过规定小数位的数",
 )
 def cell_type(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
@@ -74,9 +77,8 @@ def cell_type(ctx: CheckContext) -> Iterator[Finding]:
             continue
         problem = _problem(spec, value)
         if problem:
-            yield Finding(
-                rule="cell-type",
-                severity="error",
+            yield registry.finding(
+                "cell-type",
                 table=table_id,
                 row=row,
                 column=col,

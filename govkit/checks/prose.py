@@ -10,9 +10,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from govkit.checks.base import CheckContext, Finding, registry
 from govkit.checks.common import num, place
 from govkit.checks.numerals import FULL_WIDTH, NUMBER, parse_number
+from govkit.checks.registry import CheckContext, registry
+from govkit.findings import Finding
 from govkit.formats import ColPath, RowPath
 from govkit.model import PREAMBLE, Report
 from govkit.references import MASK, mask
@@ -22,6 +23,7 @@ MAX_TEXT = 200_000
 N = rf"(?P<n>{NUMBER})"
 G = r"[^，。；、\d]"  # a gap character inside one clause
 CLAUSE_SPLIT = re.compile(r"[。；;！!？?\n，,]")
+CLAUSE_RUN = re.compile(r"[^。；;！!？?\n，,]+")
 # A clause with any of these talks about another period, a part, or something else than the table.
 COMPARISON = re.compile(r"同比|较上年|比上年|较去年|比去年|同期|累计|历年|增长|下降|减少|增加")
 SUBSCOPE = re.compile(
@@ -143,9 +145,10 @@ class Target:
     column: ColPath
     accepted: tuple[int, ...]
     label: str | None = None  # how the message names a place that is a sum of cells
+    parts: tuple[tuple[RowPath, ColPath], ...] = ()  # the cells a sum adds up (empty: the one cell above)
 
 
-def _targets(report: Report) -> dict[str, Target]:
+def targets(report: Report) -> dict[str, Target]:
     fmt = report.format
     out: dict[str, Target] = {}
     total = fmt.column("三", "total")
@@ -158,9 +161,17 @@ def _targets(report: Report) -> dict[str, Target]:
         value = num(report.sum_rows("三", fmt.row("三", *ids), total))
         return int(value) if value is not None else None
 
-    def add(qid: str, table: str, row: RowPath, column: ColPath, *values: int | None, label: str | None = None) -> None:
+    def add(
+        qid: str,
+        table: str,
+        row: RowPath,
+        column: ColPath,
+        *values: int | None,
+        label: str | None = None,
+        parts: tuple[tuple[RowPath, ColPath], ...] = (),
+    ) -> None:
         if values and all(v is not None for v in values):
-            out[qid] = Target(table, row, column, tuple(values), label)  # type: ignore[arg-type]
+            out[qid] = Target(table, row, column, tuple(values), label, parts)  # type: ignore[arg-type]
 
     received, carried_in = t3("received"), t3("carried_in")
     add(
@@ -185,13 +196,15 @@ def _targets(report: Report) -> dict[str, Target]:
             total,
             disclosed + partly,
             label="表三 / （一）予以公开 + （二）部分公开 / 总计",
+            parts=((fmt.row("三", "outcomes", "disclosed"), total), (fmt.row("三", "outcomes", "partly"), total)),
         )
     for qid in ("withheld", "unavailable", "not_processed"):
         add(qid, "三", fmt.row("三", "outcomes", qid), total, t3_group("outcomes", qid))
     review_total = fmt.column("四", "review", "total")
     add("review", "四", (), review_total, num(report.get("四", (), review_total)))  # type: ignore[arg-type]
-    direct = num(report.get("四", (), fmt.column("四", "direct", "total")))
-    after = num(report.get("四", (), fmt.column("四", "after_review", "total")))
+    direct_total, after_total = fmt.column("四", "direct", "total"), fmt.column("四", "after_review", "total")
+    direct = num(report.get("四", (), direct_total))
+    after = num(report.get("四", (), after_total))
     if direct is not None and after is not None:
         add(
             "litigation",
@@ -200,6 +213,7 @@ def _targets(report: Report) -> dict[str, Target]:
             ("行政诉讼",),
             int(direct + after),
             label="表四 / 行政诉讼 / 未经复议直接起诉 + 复议后起诉 / 总计",
+            parts=(((), direct_total), ((), after_total)),
         )
     column_id = "issued" if fmt.version == "2021" else "made"
     column = fmt.column("二", column_id, part="art20_1")
@@ -215,43 +229,57 @@ class Statement:
     value: int
     section: str
     quote: str
+    span: tuple[int, int] | None = None  # where the number stands in the section's text (None: stated in words)
 
 
 def clauses(text: str) -> Iterator[str]:
     """The text's clauses (split at sentence and comma punctuation), full-width digits made plain."""
-    for clause in CLAUSE_SPLIT.split(text[:MAX_TEXT].translate(FULL_WIDTH)):
+    for _, clause in clause_spans(text):
+        yield clause
+
+
+def clause_spans(text: str) -> Iterator[tuple[int, str]]:
+    """Each clause of :func:`clauses` with its offset in ``text``."""
+    for m in CLAUSE_RUN.finditer(text[:MAX_TEXT].translate(FULL_WIDTH)):
+        clause = m.group(0)
         if clause.strip():
-            yield clause.strip()
+            yield m.start() + len(clause) - len(clause.lstrip()), clause.strip()
 
 
 def statements(report: Report) -> Iterator[Statement]:
     """Every unambiguous statement of a table quantity in the report's prose."""
-    years = {str(report.meta.year)}
     for sid in PROSE_SECTIONS:
         # A reference ({{表三 一 总计}}) is consistent by construction: only typed numbers are read.
-        for clause in clauses(mask(report.sections.get(sid))):
-            if COMPARISON.search(clause):
+        yield from section_statements(report, sid, mask(report.sections.get(sid), keep_length=True))
+
+
+def section_statements(report: Report, sid: str, text: str) -> Iterator[Statement]:
+    """The statements in one section's (masked) text, with the number's place in that text."""
+    years = {str(report.meta.year)}
+    for offset, clause in clause_spans(text):
+        if COMPARISON.search(clause):
+            continue
+        foreign_year = any(y not in years for y in YEAR.findall(clause))
+        taken: list[tuple[int, int]] = []
+        for quantity in QUANTITIES:
+            if quantity.excluded.search(clause) or (foreign_year and not quantity.other_years):
                 continue
-            foreign_year = any(y not in years for y in YEAR.findall(clause))
-            taken: list[tuple[int, int]] = []
-            for quantity in QUANTITIES:
-                if quantity.excluded.search(clause) or (foreign_year and not quantity.other_years):
-                    continue
-                patterns, zeros = _COMPILED[quantity.id]
-                for pattern in patterns:
-                    for match in pattern.finditer(clause):
-                        if any(match.start() < b and a < match.end() for a, b in taken):
-                            continue
-                        value = parse_number(match.group("n"))
-                        if value is None:
-                            continue
-                        taken.append(match.span())
-                        yield Statement(quantity.id, value, sid, clause)
-                for pattern in zeros:
-                    match = pattern.search(clause)
-                    if match and not any(match.start() < b and a < match.end() for a, b in taken):
-                        taken.append(match.span())
-                        yield Statement(quantity.id, 0, sid, clause)
+            patterns, zeros = _COMPILED[quantity.id]
+            for pattern in patterns:
+                for match in pattern.finditer(clause):
+                    if any(match.start() < b and a < match.end() for a, b in taken):
+                        continue
+                    value = parse_number(match.group("n"))
+                    if value is None:
+                        continue
+                    taken.append(match.span())
+                    start, end = match.span("n")
+                    yield Statement(quantity.id, value, sid, clause, (offset + start, offset + end))
+            for pattern in zeros:
+                match = pattern.search(clause)
+                if match and not any(match.start() < b and a < match.end() for a, b in taken):
+                    taken.append(match.span())
+                    yield Statement(quantity.id, 0, sid, clause)
 
 
 def _section_name(report: Report, sid: str) -> str:
@@ -263,18 +291,19 @@ def _section_name(report: Report, sid: str) -> str:
 @registry.register(
     "prose-numbers",
     "warning",
-    "正文所述数字（收到、办结、结转申请，办理结果，行政复议、诉讼，制发规范性文件）须与表格一致",
+    title="正文与表格数字",
+    message="正文所述数字（收到、办结、结转申请，办理结果，行政复议、诉讼，制发规范性文件）须与表格一致",
 )
 def prose_numbers(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
-    targets = _targets(report)
+    found_targets = targets(report)
     by_quantity: dict[str, list[Statement]] = {}
     for statement in statements(report):
-        if statement.quantity in targets:
+        if statement.quantity in found_targets:
             by_quantity.setdefault(statement.quantity, []).append(statement)
     names = {q.id: q.name for q in QUANTITIES}
     for qid, found in by_quantity.items():
-        target = targets[qid]
+        target = found_targets[qid]
         if any(s.value in target.accepted for s in found):
             continue  # one statement agrees: the others likely speak of a part
         seen: set[int] = set()
@@ -283,15 +312,16 @@ def prose_numbers(ctx: CheckContext) -> Iterator[Finding]:
                 continue
             seen.add(s.value)
             where = target.label or place(report, target.table, target.row, target.column)
-            yield Finding(
-                rule="prose-numbers",
-                severity="warning",
+            yield registry.finding(
+                "prose-numbers",
                 table=target.table,
                 row=target.row,
                 column=target.column,
                 section=s.section,
-                expected=str(target.accepted[0]),
-                actual=str(s.value),
+                # The place is the table cell, so ``actual`` is the cell's value; the prose figure is
+                # what the statement expects the cell to hold.
+                expected=str(s.value),
+                actual=str(target.accepted[0]),
                 message=(
                     f"{_section_name(report, s.section)}：正文“{_cut(s.quote)}”称{names[qid]} {s.value} 件，"
                     f"而{where}为 {target.accepted[0]}"
@@ -368,7 +398,7 @@ def _breakdown(sid: str, paragraph: str, start: int, end: int) -> Breakdown | No
     return Breakdown(sid, total, quote, tuple(items), unit)
 
 
-@registry.register("prose-sum", "warning", "正文所述总数须等于其后“其中”所列各项之和")
+@registry.register("prose-sum", "warning", title="正文合计", message="正文所述总数须等于其后“其中”所列各项之和")
 def prose_sum(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
     for b in breakdowns(report):
@@ -382,9 +412,8 @@ def prose_sum(ctx: CheckContext) -> Iterator[Finding]:
         if total == b.total or prefix_hits:
             continue  # equal, or the list holds two breakdowns of the same total
         listed = " + ".join(f"{label}{n}" for label, n in b.items)
-        yield Finding(
-            rule="prose-sum",
-            severity="warning",
+        yield registry.finding(
+            "prose-sum",
             section=b.section,
             expected=str(total),
             actual=str(b.total),

@@ -14,8 +14,6 @@ from govkit.errors import GovkitError
 from govkit.importers import Given, ImportResult, import_file
 from govkit.model import LEVELS
 
-_SEVERITY = {"error": "错误", "warning": "警告"}
-
 
 def command(
     files: Annotated[
@@ -91,4 +89,4 @@ def _summary(result: ImportResult) -> str:
 
 def _line(stage: str, finding: Finding) -> str:
     place = f" {finding.place}" if finding.place else ""
-    return f"  [{stage}·{_SEVERITY.get(finding.severity, finding.severity)}] {finding.rule}{place}：{finding.message}"
+    return f"  [{stage}·{finding.severity_label}] {finding.rule}{place}：{finding.message}"

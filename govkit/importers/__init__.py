@@ -16,8 +16,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from govkit import datafile
-from govkit.checks.base import Finding
+from govkit.checks.registry import registry
 from govkit.errors import DataFileError, ImportFailed
+from govkit.findings import Finding
 from govkit.importers.document import Document
 from govkit.importers.mapper import INCOMPLETE_RULES, map_document
 from govkit.importers.meta import Given
@@ -53,10 +54,9 @@ def import_bytes(data: bytes, name: str = "<输入>", given: Given | None = None
     if converted:
         findings.insert(
             0,
-            Finding(
-                rule="import-traditional-converted",
-                severity="warning",
-                message="原文为繁体字，已用 OpenCC（t2s）转换为简体后导入（数字不变），文字请核对",
+            registry.finding(
+                "import-traditional-converted",
+                "原文为繁体字，已用 OpenCC（t2s）转换为简体后导入（数字不变），文字请核对",
             ),
         )
     try:

@@ -13,11 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from govkit.checks.base import Finding
+from govkit.findings import Finding
 from govkit.formats import ColPath, ColumnSpec, PartSpec, RowPath
 from govkit.model import Report, Value
-
-SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
 
 
 @dataclass
@@ -148,7 +146,7 @@ def _body_rows(
             if hits:
                 worst = "error" if any(f.severity == "error" for f in hits) else "warning"
                 cell.classes.append(f"govkit-flag-{worst}")
-                cell.title = "；".join(f"{SEVERITY_LABEL.get(f.severity, f.severity)}：{f.message}" for f in hits)
+                cell.title = "；".join(f"{f.severity_label}：{f.message}" for f in hits)
             cells.append(cell)
         out.append(cells)
     return out
