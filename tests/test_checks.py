@@ -24,6 +24,7 @@ RULES = {
     "t4-total",
     "cell-type",
     "cell-blank",
+    "cell-unreadable",
     "format-year",
     "sections",
     "section-thin",
@@ -175,21 +176,54 @@ def test_cell_type_signed_and_amounts():
     assert "不小于 0" in x.message
 
 
-def test_cell_blank_one_finding_per_cell_including_local_subrows(example_report):
+def test_cell_blank_one_finding_per_table_part_including_local_subrows(example_report):
     report = example_report
     assert only(report, "cell-blank") == []
     sub = ("第二十条第（五）项", "其他对外管理服务事项", "行政确认")
     report.cells["二"][(sub, ("处理决定数量",))] = None
     report.cells["四"][((), ("行政复议", "总计"))] = None
+    report.cells["四"][((), ("行政诉讼", "复议后起诉", "结果维持"))] = None
     found = only(report, "cell-blank")
-    assert [(x.table, x.row, x.column) for x in found] == [
-        ("二", sub, ("处理决定数量",)),
-        ("四", (), ("行政复议", "总计")),
+    assert [(x.table, x.row, x.column, x.severity) for x in found] == [
+        ("二", sub, ("处理决定数量",), "error"),  # one blank in the part: its very cell
+        ("四", (), (), "error"),
     ]
     assert (
         found[0].message
-        == "表二 / 第二十条第（五）项 / 其他对外管理服务事项 / 行政确认 / 处理决定数量：单元格空白，没有数据时应填 0"
+        == "表二 / 第二十条第（五）项：1 个单元格空白，没有数据时应填 0（其他对外管理服务事项 / 行政确认：处理决定数量）"
     )
+    assert found[1].message == (
+        "表四：2 个单元格空白，没有数据时应填 0（行政复议 / 总计、行政诉讼 / 复议后起诉 / 结果维持）"
+    )
+
+
+def test_cell_blank_groups_a_hundred_blanks_into_a_few_lines(example_report):
+    report = example_report
+    blanks = 0
+    for (row, col), _ in list(report.cells["三"].items()):
+        if col[-1] in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"):
+            report.cells["三"][(row, col)] = None  # the legal-person columns left empty
+            blanks += 1
+    assert blanks > 100
+    (x,) = only(report, "cell-blank")
+    assert x.table == "三" and x.actual == f"{blanks} 个单元格空白" and str(blanks) in x.message
+    assert x.message.count("法律服务机构") == blanks // 5
+
+
+def test_unreadable_text_is_named_not_called_blank(example_report):
+    report = example_report
+    row = ("第二十条第（一）项", "规章")
+    report.set_raw("二", row, ("本年新制作数量",), "abc")
+    report.set_raw("二", row, ("本年新公开数量",), "-2")
+    assert only(report, "cell-blank") == []
+    found = only(report, "cell-unreadable")
+    assert [(x.row, x.column, x.actual, x.severity) for x in found] == [
+        (row, ("本年新制作数量",), "abc", "error"),
+        (row, ("本年新公开数量",), "-2", "error"),
+    ]
+    assert "「abc」不是数字" in found[0].message and "单元格空白" not in found[0].message
+    assert "「-2」不是非负整数" in found[1].message
+    assert all(x.rule != "cell-type" for x in run_checks(report))
 
 
 # --- structure -----------------------------------------------------------------------------------

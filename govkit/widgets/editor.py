@@ -325,7 +325,12 @@ class ReportEditor:
             for row in part_rows:
                 for c, (col, spec) in enumerate(part.leaf_columns()):
                     cell = CellInput(
-                        table_id, (row, col), spec, report.cells[table_id].get((row, col)), self._cell_changed
+                        table_id,
+                        (row, col),
+                        spec,
+                        report.cells[table_id].get((row, col)),
+                        self._cell_changed,
+                        raw=report.raw_text(table_id, row, col),
                     )
                     # a stable DOM handle for browser tests and user styles: table, row index, column index
                     cell.box.add_class(f"govkit-t{TABLE_IDS.index(table_id) + 2}-r{rows.index(row)}-c{c}")
