@@ -46,7 +46,6 @@ def kernel_warmup() -> None:
     import govkit.checks
     import govkit.datafile  # noqa: F401
 
-    govkit.checks._load_rules()
     try:  # the renderer, when installed, is the heaviest import of a report notebook
         import govkit.render  # noqa: F401
     except ImportError:
