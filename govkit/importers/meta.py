@@ -240,8 +240,8 @@ def resolve_meta(
         agency=agency,
         year=year,
         level=level,
-        short_name=_meta_text(short) if short else None,
-        district=_meta_text(district) if district else None,
+        short_name=_meta_text(short) or None if short else None,
+        district=_meta_text(district) or None if district else None,
         published=published,
     )
 
