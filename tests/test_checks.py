@@ -35,6 +35,7 @@ RULES = {
     "prose-similar",
     "prose-numbers",
     "prose-sum",
+    "prose-balance",
 }
 
 
@@ -143,9 +144,9 @@ def test_t4_total(good):
     ("value", "fragment"),
     [
         (-1, "不能为负数"),
-        (Decimal("1.5"), "应为整数"),
+        (Decimal("1.5"), "应填整数，实为小数 1.5"),
         (True, "实为「True」"),
-        ("三", "实为「三」"),
+        ("三", "实为文字「三」"),
         (1.0, "float"),
     ],
 )
@@ -429,8 +430,10 @@ def test_prose_numbers_outcomes_like_shanghai_2019():
         report.set("三", r, total, 0)
     report.set("三", withheld[0], total, 3)
     found = {x.row: x for x in only(report, "prose-numbers")}
-    assert set(found) == {("三、本年度办理结果",), ("三、本年度办理结果", "（四）无法提供")}
-    assert (found[("三、本年度办理结果",)].expected, found[("三、本年度办理结果",)].actual) == ("258", "275")
+    assert set(found) == {(), ("三、本年度办理结果", "（四）无法提供")}
+    # （一）+（二） is a sum of cells, no one place: the finding sits in the prose, actual = the stated figure.
+    assert (found[()].table, found[()].place, found[()].section) == ("", "第一部分", "一")
+    assert (found[()].expected, found[()].actual) == ("275", "258")
     assert (
         found[("三、本年度办理结果", "（四）无法提供")].expected,
         found[("三、本年度办理结果", "（四）无法提供")].actual,
@@ -461,7 +464,8 @@ def test_prose_numbers_reads_numbers_in_many_forms(text, rule_row, stated):
     report.set("三", f.row("三", "carried_over"), total, 50)
     found = only(report, "prose-numbers")
     assert found, text
-    assert any(x.row == rule_row and x.expected == str(stated) for x in found), found
+    # The stated figure is ``expected`` when the place is a table cell, ``actual`` when it is the prose.
+    assert any(x.row == rule_row and (x.expected if x.table else x.actual) == str(stated) for x in found), found
 
 
 @pytest.mark.parametrize(

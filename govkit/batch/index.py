@@ -33,6 +33,8 @@ def write_index(results: list[Result], out: Path, options: Options) -> Path:
             "pdf": _href(r.pdf),
             "notebook": _href(r.notebook),
             "json": _href(r.json),
+            "tujie": _href(r.tujie),
+            "tujie_png": _href(r.tujie_png),
         }
         for r in results
     ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -48,7 +47,6 @@ def command(
             continue
         report = result.report
         incomplete = result.incomplete
-        findings = [replace(f, severity="error") if strict and f in incomplete else f for f in result.findings]
         target = datafile.default_path(out, report.meta)
         if strict and incomplete:
             typer.echo(
@@ -67,8 +65,11 @@ def command(
                 f"已导入 {path}（{result.kind}，{report.format.version} 版格式）→ {target}"
                 f"{'（覆盖原文件）' if existed else ''}：{_summary(result)}"
             )
-        for finding in findings:
-            typer.echo(_line("导入", finding))
+        for finding in result.findings:
+            # Severity stays as the rule declares it; --strict refuses the file for these instead.
+            typer.echo(
+                _line("导入", finding) + ("（--strict 下因此不写文件）" if strict and finding in incomplete else "")
+            )
         for finding in run_checks(report):
             typer.echo(_line("检查", finding))
     if failed:

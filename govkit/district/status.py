@@ -33,11 +33,13 @@ class StatusMatrix:
     rules: list[Rule]
     counts: dict[tuple[str, str, str], int]
     findings: list[Finding]
-    unreadable: dict[int, str] = field(default_factory=dict)  # id(finding) -> path, for unreadable files
+    unreadable: dict[str, Finding] = field(default_factory=dict)  # path -> its finding, for unreadable files
 
     def findings_of(self, agency: str) -> list[Finding]:
         """The findings of one row: an agency, or an unreadable file named by its path."""
-        return [f for f in self.findings if (f.agency or self.unreadable.get(id(f))) == agency]
+        if agency in self.unreadable:
+            return [self.unreadable[agency]]
+        return [f for f in self.findings if f.agency == agency]
 
     def count(self, agency: str, rule: str, severity: str) -> int:
         return self.counts.get((agency, rule, severity), 0)
@@ -67,12 +69,12 @@ def status_matrix(district: District) -> StatusMatrix:
         agencies.append(report.meta.agency)
         findings.extend(run_checks(report, district.previous_of(report)))
     counts: Counter[tuple[str, str, str]] = Counter((f.agency, f.rule, f.severity) for f in findings)
-    unreadable_files: dict[int, str] = {}
+    unreadable_files: dict[str, Finding] = {}
     for error in district.errors:
         finding = unreadable(error)
         findings.append(finding)
         agencies.append(error.path)
-        unreadable_files[id(finding)] = error.path
+        unreadable_files[error.path] = finding
         counts[(error.path, finding.rule, finding.severity)] += 1
     return StatusMatrix(
         agencies=agencies, rules=list(registry), counts=dict(counts), findings=findings, unreadable=unreadable_files

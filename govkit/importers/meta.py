@@ -19,6 +19,7 @@ from datetime import date
 from typing import NamedTuple
 
 from govkit.errors import ImportFailed
+from govkit.formats import KNOWN_VERSIONS
 from govkit.importers.cells import clean_line
 from govkit.importers.sections import is_attachment_marker, is_chrome
 from govkit.model import LEVELS, Meta
@@ -77,8 +78,8 @@ class Given:
             raise ImportFailed(f"--year {self.year}：年度应在 2008–2100 之间")
         if self.level is not None and self.level not in LEVELS:
             raise ImportFailed(f"--level {self.level}：层级应为 {'、'.join(LEVELS)} 之一")
-        if self.format is not None and self.format not in ("2019", "2021"):
-            raise ImportFailed(f"--format {self.format}：格式应为 2019 或 2021")
+        if self.format is not None and self.format not in KNOWN_VERSIONS:
+            raise ImportFailed(f"--format {self.format}：格式应为 {' 或 '.join(KNOWN_VERSIONS)}")
         if self.agency is not None and not title_text(self.agency):
             raise ImportFailed("--agency：机关名称不能为空")
 

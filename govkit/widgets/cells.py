@@ -7,11 +7,10 @@ typing a number into it turns it into the typed input. Amounts stay :class:`~dec
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
 
 import ipywidgets as widgets
 
-from govkit.datafile import MAX_COUNT
+from govkit.cells import MAX_COUNT, CellError, parse_text, quote
 from govkit.formats import ColumnSpec
 from govkit.model import CellKey, Value
 
@@ -20,38 +19,16 @@ INPUT_LAYOUT = {"width": "100%", "min_width": "3.5em"}
 
 
 def parse_cell(text: str, spec: ColumnSpec) -> Value:
-    """The value typed into a cell; raise ValueError with a Chinese message if it is not one.
+    """The value typed into a cell (see :func:`govkit.cells.parse_text`); raise :class:`CellError` if none."""
+    return parse_text(text, spec)
 
-    Args:
-        text: what the user typed ("" means blank).
-        spec: the column, which decides the type and bounds.
-    """
-    text = text.strip().replace(",", "").replace("，", "")
-    if not text:
-        return None
-    if spec.type == "amount":
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"「{text}」不是数字") from None
-        if not amount.is_finite():
-            raise ValueError(f"「{text}」不是数字")
-        if amount < 0:
-            raise ValueError("金额不能为负数")
-        if amount.as_tuple().exponent < -spec.decimals:  # type: ignore[operator]
-            raise ValueError(f"金额最多 {spec.decimals} 位小数")
-        if amount >= MAX_COUNT:
-            raise ValueError("金额过大")
-        return amount
+
+def _reason(text: str, spec: ColumnSpec) -> str:
     try:
-        number = int(text)
-    except ValueError:
-        raise ValueError(f"「{text}」不是整数") from None
-    if abs(number) >= MAX_COUNT:
-        raise ValueError("数值过大")
-    if spec.type == "count" and number < 0:
-        raise ValueError("件数不能为负数")
-    return number
+        parse_text(text, spec)
+    except CellError as error:
+        return error.reason
+    return f"「{quote(text)}」未能导入"
 
 
 class CellInput:
@@ -89,7 +66,7 @@ class CellInput:
             self._quiet = True
             self.widget.value = raw
             self._quiet = False
-            self.error = f"输入无效：「{raw}」不是数字（导入时的原文）"
+            self.error = f"输入无效：{_reason(raw, spec)}（导入时的原文）"
         self.box.children = (self.widget,)
         self._refresh_look()
 
@@ -127,7 +104,7 @@ class CellInput:
         raw = change["new"]
         try:
             value = parse_cell(str(raw), self.spec)
-        except ValueError as exc:
+        except CellError as exc:
             self.error = f"输入无效：{exc}"
             self._refresh_look()
             self.on_change(self)
