@@ -351,6 +351,7 @@ class _Tables:
         self.header_texts: list[tuple[str, str]] = []  # (label key, text as printed) of every header seen
         self.misfits: list[tuple[str, RowPath, list[_Tok]]] = []
         self.lines: dict[tuple[str, RowPath], int] = {}  # where each row's label was read
+        self.verify: set[tuple[str, RowPath]] = set()  # rows of the right count whose order is not certain
 
     def width(self, table: str, row: RowPath) -> int:
         return len(self.fmt.table(table).part_of(row).leaf_columns())
@@ -372,7 +373,7 @@ class _Tables:
             else:
                 label, used = self.match(tokens, i - 1)
                 if label is not None and label.kind == "header":
-                    self.header_variant(label, "".join(t.text for t in tokens[i - 1 : i + used]))
+                    self.header_variant(label, "".join(t.text for t in tokens[i - 1 : i + used]), tok.line)
                 i += used
                 if label is not None:
                     self.label(label, tok.line)
@@ -382,7 +383,7 @@ class _Tables:
                     self.value(tok)  # e.g. 不详 where a number should be: an unreadable cell, not a new row
                 elif (headers := self.header_line(tok.text)) is not None:
                     for header, text in headers:  # 结果维持 结果纠正 … on one line, separated by spaces
-                        self.header_variant(header, text)
+                        self.header_variant(header, text, tok.line)
                         self.label(header, tok.line)
                 else:
                     self.unknown(tok.text, tok.line)
@@ -407,7 +408,7 @@ class _Tables:
                 return None
         return out
 
-    def header_variant(self, label: Label, text: str) -> None:
+    def header_variant(self, label: Label, text: str, line: int = 0) -> None:
         """A column header printed with extra words, e.g. 现行有效件数 (历史累计): evaluators reject 擅自修改表头."""
         self.header_texts.append((label.text, text))
         if normalize(text) != label.text and (label.text, text) not in self.headers_seen:
@@ -417,6 +418,7 @@ class _Tables:
                 f"表头「{clean_line(text)}」与官方格式「{label.text}」不一致（不应擅自修改表头），按官方表头导入",
                 table=label.table or self.context or "",
                 actual=clean_line(text),
+                line=line,
             )
 
     def skip_padding(self, tokens: list[_Tok], at: int) -> int:
@@ -633,15 +635,20 @@ class _Tables:
     def columns(self, table: str, row: RowPath) -> list[tuple[ColPath, ColumnSpec]]:
         return self.fmt.table(table).part_of(self.report.official_row(table, row)).leaf_columns()
 
-    def put(self, table: str, row: RowPath, slots: list[_Tok]) -> None:
-        """A row's values in order when they match its columns one to one; otherwise later, by placement."""
+    def put(self, table: str, row: RowPath, slots: list[_Tok], verify: bool = False) -> None:
+        """A row's values in order when they match its columns one to one; otherwise later, by placement.
+
+        ``verify``: the count matches but the values may not be one row (placement checks the order).
+        """
         columns = self.columns(table, row)
         for col, _ in columns:
             self.report.cells[table][(row, col)] = None  # split_row fills new sub-rows with 0
         while len(slots) > len(columns) and not slots[-1].text:
             slots = slots[:-1]  # blank cells past the last column (row borders) hold nothing to place
-        if len(slots) != len(columns):
+        if len(slots) != len(columns) or verify:
             self.misfits.append((table, row, slots))
+            if verify:
+                self.verify.add((table, row))
             return
         for (col, spec), tok in zip(columns, slots, strict=True):
             self.write(table, row, col, spec, tok)
@@ -693,7 +700,10 @@ class _Tables:
             )
             return
         self.lines.setdefault(("四", row), self.t4[0].line)
-        self.put("四", row, self.t4)
+        # Rows printed one per line, yet table 四's values come from several lines: a wrapped row, or
+        # a number that belongs elsewhere. Only the table's arithmetic can tell.
+        per_line = Counter(t.line for t in self.t4)
+        self.put("四", row, self.t4, verify=len(per_line) > 1 and max(per_line.values()) > 1)
 
     def place_misfits(self) -> None:
         """Rows whose value count differs from their columns: only the cells whose place is certain.
@@ -732,7 +742,11 @@ class _Tables:
         values = [
             parse_value(t.text, spec).value for t, (_, spec) in zip(slots, _cycle(columns, len(slots)), strict=True)
         ]
-        return place(table, row, [c for c, _ in columns], values, rels, known)
+        loose = None
+        if (table, row) in self.verify:
+            per_line = Counter(t.line for t in slots)
+            loose = [i for i, t in enumerate(slots) if per_line[t.line] == 1]  # numbers alone on a line
+        return place(table, row, [c for c, _ in columns], values, rels, known, loose)
 
     def misfit_finding(self, table: str, row: RowPath, slots: list[_Tok], found: Placement) -> None:
         columns = self.columns(table, row)
@@ -740,11 +754,18 @@ class _Tables:
         where = f"行「{row[-1]}」" if row else f"表{table}"
         seen = " ".join(clean_line(t.text) or "（空）" for t in slots[:20]) + (" …" if len(slots) > 20 else "")
         count = f"有 {len(slots)} 个数值（{seen}）"
-        count += f"，少于 {len(columns)} 个栏目" if len(slots) < len(columns) else f"，多于 {len(columns)} 个栏目"
+        if len(slots) < len(columns):
+            count += f"，少于 {len(columns)} 个栏目"
+        elif len(slots) > len(columns):
+            count += f"，多于 {len(columns)} 个栏目"
+        else:
+            count += f"，分写在 {len({t.line for t in slots})} 行（不一定是同一行的数值）"
         blank = [n for n, i in zip(names, found.chosen, strict=True) if i is None]
         used = {i for i in found.chosen if i is not None}
         if not found.checked:
             why = "该行没有可核对位置的合计关系，无法确定每个数值属于哪一栏"
+        elif found.fitting == 0 and len(slots) == len(columns):
+            why = "按顺序填入与表中的合计关系不符，无法确定每个数值属于哪一栏"
         elif found.fitting == 0:
             why = "任何一种排法都与表中的合计关系不符，无法确定每个数值属于哪一栏"
         elif found.fitting > 1:
@@ -753,15 +774,17 @@ class _Tables:
             why = "按表中的合计关系只有一种排法"
         parts = [f"{where}{count}：{why}"]
         if used and blank:
-            parts.append(f"已按位置确定的栏目照录，留空的栏目：{'、'.join(blank)}")
+            parts.append(f"其余数值按此放入各栏，留空的栏目：{'、'.join(blank)}")
         elif blank:
             parts.append(f"本行全部留空（{'、'.join(blank)}）")
         if len(slots) > len(columns) and found.fitting == 1:
             left = [clean_line(t.text) for i, t in enumerate(slots) if i not in used and t.text]
             if left:
                 parts.append(f"「{' '.join(left[:8])}」不属于本行，未导入")
-        line = slots[0].line if slots else self.lines.get((table, row), 0)
+        line = self.lines.get((table, row)) or (slots[0].line if slots else 0)
         rule = "import-missing-cell" if len(slots) < len(columns) else "import-extra-cells"
+        if len(slots) == len(columns) and found.fitting == 1:
+            return  # a wrapped row whose order the arithmetic confirms: nothing to report
         column = columns[found.chosen.index(None)][0] if len(blank) == 1 else ()
         self.m.note(rule, "；".join(parts), table=table, row=row, column=column, line=line)
 
