@@ -152,3 +152,12 @@ def _unquoted_links(html: str) -> set[str]:
     from urllib.parse import unquote
 
     return {Path(unquote(a["href"])).name for a in BeautifulSoup(html, "html.parser").find_all("a", href=True)}
+
+
+@pytest.mark.parametrize("name", ["tujie-2019-format.png", "tujie-2021-format.png"])
+def test_docs_screenshots_are_committed_and_shown(name):
+    from PIL import Image
+
+    image = Image.open(ROOT / "docs" / name)
+    assert image.size[0] == WIDTH_PX
+    assert f"(docs/{name})" in (ROOT / "README.md").read_text(encoding="utf-8")
