@@ -12,16 +12,15 @@ from collections.abc import Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-import govkit
 from govkit.batch.models import Options, Result
 from govkit.errors import GovkitError
 from govkit.fs import atomic_write
-from govkit.paths import safe_name
+from govkit.paths import bundled_notebook, safe_name
 
 
 def default_notebook() -> Path:
-    """The report notebook: ``notebooks/report.ipynb`` beside the govkit package (the repository)."""
-    return Path(govkit.__file__).resolve().parents[1] / "notebooks" / "report.ipynb"
+    """The report notebook shipped with govkit (``govkit/notebooks/report.ipynb``)."""
+    return bundled_notebook("report.ipynb")
 
 
 def notebook_path(options: Options) -> Path:

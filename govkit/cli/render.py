@@ -28,7 +28,7 @@ def command(
     ] = True,
     district: Annotated[bool, typer.Option("--district", help="同时生成全区汇总")] = False,
     notebook: Annotated[
-        Path | None, typer.Option("--notebook", help="报告笔记本（默认 notebooks/report.ipynb）")
+        Path | None, typer.Option("--notebook", help="报告笔记本（默认使用随 govkit 安装的 report.ipynb）")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条")] = False,
     force: Annotated[
@@ -71,10 +71,8 @@ def command(
     skipped = f"（其中 {reused} 份没有变化，未重新生成）" if reused else ""
     typer.echo(f"已生成 {ok} 份报告{skipped}，失败 {len(failed)} 份；索引：{Path(out) / 'index.html'}")
     if district:
-        try:
-            from govkit.district import render_district
-        except ImportError:
-            raise GovkitError("全区汇总（govkit.district）尚未实现") from None
+        from govkit.district import render_district
+
         typer.echo(f"全区汇总：{render_district(files, Path(out))}")
     if failed:
         raise typer.Exit(1)
