@@ -149,12 +149,12 @@ class DistrictView:
         for agency, record in frame.iterrows():
             cells = []
             for label, value in record.items():
-                cell = {"metric": label, "classes": ["gk-num"], "title": "", "value": _n(value)}
+                classes, title = ["gk-num"], ""
                 if label in outcome_labels and share.at[agency, label] == share.at[agency, label]:
-                    cell["title"] = f"占办理结果 {share.at[agency, label]:.1%}"
+                    title = f"占办理结果 {share.at[agency, label]:.1%}"
                     if (agency, label) in flagged:
-                        cell["classes"].append("gk-outlier")
-                cells.append(cell)
+                        classes.append("gk-outlier")
+                cells.append({"metric": label, "classes": classes, "title": title, "value": _n(value)})
             rows.append({"agency": agency, "cells": cells})
         agencies = [str(a) for a in frame.index]
         composition = f"{self.year}年各机关申请办理结果构成"
