@@ -362,14 +362,18 @@ def sentence_at(text: str, start: int, end: int) -> str:
 
 
 def problems(report: Report) -> Iterator[Problem]:
-    """Every reference in the report's prose that cannot be filled, in reading order."""
+    """Every reference in the report's prose that names no cell or several, in reading order.
+
+    A reference to a blank cell is not listed: the cell checks report the blank cell itself, and
+    the reference stays unfilled until the cell is filled in.
+    """
     for sid in PROSE_KEYS:
         text = report.sections.get(sid) or ""
         if "{{" not in text and "}}" not in text:
             continue
         for m in find(text):
             try:
-                resolve(report, m.group(0))
+                locate(report, m.group(0))
             except ReferenceError as exc:
                 yield Problem(sid, m.group(0), exc.reason, sentence_at(text, m.start(), m.end()))
         rest = REFERENCE.sub(lambda m: " " * len(m.group(0)), text)
