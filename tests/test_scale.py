@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
 
 from govkit import datafile
 from govkit.checks.files import check_paths
-import importlib
 from govkit.render.inputs import load_for_render
 from govkit.synthetic import synthetic_report
 
