@@ -59,7 +59,7 @@ def command(
     if scheduler:
         from govkit.batch.cluster import dask_executor
 
-        with dask_executor(scheduler) as executor:
+        with dask_executor(scheduler, kernel_name=options.kernel_name) as executor:
             results = render_all(files, out, options, executor=executor, progress=not quiet, force=force)
     else:
         results = render_all(files, out, options, workers=workers, progress=not quiet, force=force)
