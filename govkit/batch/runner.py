@@ -303,7 +303,7 @@ def render_all(
     if options.pdf:
         from govkit.render.pdf import print_results
 
-        print_results(rendered, out)
+        print_results(rendered, out, progress=progress)
     by_file = {str(f): f for f in todo}
     for r in rendered:
         build.record(by_file[r.data_file], hashes[by_file[r.data_file]], r)
