@@ -43,10 +43,12 @@ class Result:
     stage: str = ""  # load | duplicate | execute | timeout | export | pdf | crash
     error: str = ""
     agency: str = ""
+    level: str = ""
     year: int | None = None
     title: str = ""
     errors: int = 0
     warnings: int = 0
+    problems: str = ""  # the findings in one line, for the index
     html: str | None = None
     notebook: str | None = None
     json: str | None = None
@@ -68,6 +70,17 @@ class Result:
         del record["reused"]
         record["check_status"] = self.check_status
         return record
+
+
+def problems_line(findings: list, shown: int = 3) -> str:
+    """The findings in one line: errors first, at most ``shown`` of them spelt out, the rest counted."""
+    from govkit.render.tables import SEVERITY_LABEL
+
+    ordered = sorted(findings, key=lambda f: f.severity != "error")
+    parts = [f"【{SEVERITY_LABEL.get(f.severity, f.severity)}】{f.message}" for f in ordered[:shown]]
+    if len(ordered) > shown:
+        parts.append(f"另有 {len(ordered) - shown} 项（共 {len(ordered)} 项，见审阅稿）")
+    return "；".join(parts)
 
 
 def default_notebook() -> Path:
@@ -99,9 +112,10 @@ def render_one(data_file: str | os.PathLike[str], out: str | os.PathLike[str], o
     except GovkitError as exc:
         return _fail(result, "load", str(exc))
     meta = report.meta
-    result.agency, result.year, result.title = meta.agency, meta.year, report.title
+    result.agency, result.level, result.year, result.title = meta.agency, meta.level or "", meta.year, report.title
     result.errors = sum(f.severity == "error" for f in findings)
     result.warnings = sum(f.severity == "warning" for f in findings)
+    result.problems = problems_line(findings)
     stem = output_stem(out, meta.agency, meta.year)
     owner = _claim(stem, data_file, options.batch_id)
     if owner is not None:

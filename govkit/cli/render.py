@@ -34,7 +34,7 @@ def command(
         str | None,
         typer.Option(
             "--scheduler",
-            help="把生成任务交给已有的 Dask 集群（调度器地址，如 tcp://10.0.0.5:8786；需安装 govkit[dask]，输出文件夹须为各节点共享）",
+            help="把生成任务交给已有的 Dask 集群（调度器地址，如 tcp://10.0.0.5:8786；需安装 govkit\\[dask]，输出文件夹须为各节点共享）",
         ),
     ] = None,
 ) -> None:
@@ -71,6 +71,10 @@ def command(
             from govkit.district import render_district
         except ImportError:
             raise GovkitError("全区汇总（govkit.district）尚未实现") from None
-        typer.echo(f"全区汇总：{render_district(files, Path(out))}")
+        page = render_district(files, Path(out))
+        from govkit.batch.index import write_index
+
+        write_index(results, Path(out), options, district=page.relative_to(Path(out)))  # now with its link
+        typer.echo(f"全区汇总：{page}")
     if failed:
         raise typer.Exit(1)
