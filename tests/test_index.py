@@ -23,7 +23,9 @@ def result(params: Path, agency: str, year: int, level: str, **kw) -> Result:
 
 def names_by_year(soup: BeautifulSoup) -> dict[str, list[str]]:
     return {
-        section["data-year"]: [th.get_text(strip=True) for th in section.select("tr.govkit-report-row th.govkit-agency")]
+        section["data-year"]: [
+            th.get_text(strip=True) for th in section.select("tr.govkit-report-row th.govkit-agency")
+        ]
         for section in soup.select("section.govkit-year")
     }
 
@@ -37,7 +39,16 @@ def levels_by_year(soup: BeautifulSoup) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("一", 1), ("十", 10), ("十一", 11), ("二十", 20), ("二十三", 23), ("一百零五", 105), ("二〇二一", 2021), ("两", 2)],
+    [
+        ("一", 1),
+        ("十", 10),
+        ("十一", 11),
+        ("二十", 20),
+        ("二十三", 23),
+        ("一百零五", 105),
+        ("二〇二一", 2021),
+        ("两", 2),
+    ],
 )
 def test_chinese_numerals_have_their_value(text, value):
     assert chinese_number(text) == value
@@ -71,7 +82,16 @@ def test_index_orders_by_level_then_natural_order(tmp_path):
     names = names_by_year(soup)["2022"]
     print("index order:", names)
     assert names.index("示例局一") < names.index("示例局二") < names.index("示例局三")
-    assert names == ["某区人民政府", "示例局一", "示例局二", "示例局三", "示例街道一", "示例镇一", "示例镇二", "示例中心"]
+    assert names == [
+        "某区人民政府",
+        "示例局一",
+        "示例局二",
+        "示例局三",
+        "示例街道一",
+        "示例镇一",
+        "示例镇二",
+        "示例中心",
+    ]
     assert levels_by_year(soup)["2022"] == ["区县政府", "部门", "街道", "乡镇", "其他"]
     groups = {tb["data-level"]: [th.get_text() for th in tb.select("th.govkit-agency")] for tb in soup.select("tbody")}
     assert groups["部门"] == ["示例局一", "示例局二", "示例局三"]  # levels grouped, each under its heading
@@ -110,7 +130,9 @@ def test_index_names_problems_links_years_and_district(tmp_path):
     )
     warned = result(params, "示例街道一", 2021, "街道", warnings=1, problems="【警告】正文“主动公开183条”……")
     clean = result(params, "示例镇一", 2022, "乡镇")
-    broken = Result(data_file=str(params / "2022" / "坏.yaml"), status="failed", stage="load", error="坏.yaml：YAML 语法错误")
+    broken = Result(
+        data_file=str(params / "2022" / "坏.yaml"), status="failed", stage="load", error="坏.yaml：YAML 语法错误"
+    )
     write_index([warned, bad, clean, broken], tmp_path, Options(), district=Path("district-2022.html"))
     soup = BeautifulSoup((tmp_path / "index.html").read_text(encoding="utf-8"), "lxml")
     assert [s["data-year"] for s in soup.select("section.govkit-year")] == ["2022", "2021", ""]
