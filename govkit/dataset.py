@@ -41,9 +41,9 @@ from typing import Literal
 
 import pandas as pd
 
-from govkit.datafile import atomic_write
 from govkit.errors import GovkitError
 from govkit.formats import ColPath, ColumnSpec, Format, PartSpec, RowPath, RowSpec, load_format
+from govkit.fs import atomic_write
 from govkit.model import Meta, Report, Value
 
 TIDY_COLUMNS = ("agency", "year", "format", "table", "row", "column", "row_id", "column_id", "type", "value", "number")

@@ -53,7 +53,13 @@ class Report:
     sections: dict[str, str] = field(default_factory=dict)
     cells: dict[str, dict[CellKey, Value]] = field(default_factory=dict)
     subrows: dict[str, dict[RowPath, list[str]]] = field(default_factory=dict)
+    # The original text of cells that could not be read as a value (the cell itself holds None):
+    # nothing typed is lost, and the checks name the text rather than calling the cell blank.
+    raw: dict[str, dict[CellKey, str]] = field(default_factory=dict)
     source: Path | None = None
+    layout: object | None = field(default=None, compare=False, repr=False)
+    """The parsed document of the file the report was loaded from (or last saved to), kept so that
+    saving preserves its comments, key order and quoting; only :mod:`govkit.datafile` reads it."""
 
     @classmethod
     def blank(cls, meta: Meta, fmt: Format | None = None, fill: Value = 0) -> Report:
@@ -63,6 +69,7 @@ class Report:
         for table in fmt.tables.values():
             report.cells[table.id] = {(row, col): fill for _, row, col, _ in table.cells()}
             report.subrows[table.id] = {}
+            report.raw[table.id] = {}
         return report
 
     @property
@@ -112,6 +119,19 @@ class Report:
         if key not in self.cells[table_id]:
             raise KeyError(f"表{table_id} 没有单元格 {'/'.join(row)} · {'/'.join(col)}")
         self.cells[table_id][key] = value
+        self.raw.get(table_id, {}).pop(key, None)  # a value set replaces the unreadable text
+
+    def raw_text(self, table_id: str, row: RowPath, col: ColPath) -> str | None:
+        """The original text of a cell that could not be read as a value, None if there is none."""
+        return self.raw.get(table_id, {}).get((row, col))
+
+    def set_raw(self, table_id: str, row: RowPath, col: ColPath, text: str) -> None:
+        """Keep a cell's unreadable original text; the cell's value becomes None."""
+        key = (row, col)
+        if key not in self.cells[table_id]:
+            raise KeyError(f"表{table_id} 没有单元格 {'/'.join(row)} · {'/'.join(col)}")
+        self.cells[table_id][key] = None
+        self.raw.setdefault(table_id, {})[key] = text
 
     def sum_rows(self, table_id: str, prefix: RowPath, col: ColPath) -> Value:
         """Sum of every value row under ``prefix`` (a group row), None if any is blank."""
@@ -133,11 +153,14 @@ class Report:
             raise ValueError("子项名称不能为空或重复")
         cols = self.columns(table_id, row)
         cells = self.cells[table_id]
+        raw = self.raw.setdefault(table_id, {})
         for old in self.subrows[table_id].get(row, []):
             for col in cols:
                 cells.pop(((*row, old), col), None)
+                raw.pop(((*row, old), col), None)
         for col in cols:
             cells.pop((row, col), None)
+            raw.pop((row, col), None)
         self.subrows[table_id][row] = list(names)
         for name in names:
             for col in cols:

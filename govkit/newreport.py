@@ -19,11 +19,10 @@ A blank (``~``) cell last year stays blank where it would carry over, so the che
 from __future__ import annotations
 
 import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
-from govkit import datafile
+from govkit import datafile, fs
 from govkit.errors import GovkitError
 from govkit.formats import ColPath, RowPath, format_for_year
 from govkit.model import Meta, Report, Value
@@ -163,23 +162,12 @@ def create_next(
 
 def write_new(path: Path, text: str) -> None:
     """Write a new file atomically, refusing (even against a concurrent writer) to replace one."""
-    if path.exists():
-        raise NewReportError(f"文件已存在：{path}；为免覆盖已填写的数据，未作任何修改（如需重建请先删除或改名）")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(tmp, path)  # fails if the target appeared meanwhile; never replaces
-        except FileExistsError:
-            raise NewReportError(f"文件已存在：{path}；为免覆盖已填写的数据，未作任何修改") from None
-        except OSError:  # file systems without hard links
-            datafile.atomic_write(path, text)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+        fs.atomic_create(path, text)
+    except fs.TargetExistsError:
+        raise NewReportError(
+            f"文件已存在：{path}；为免覆盖已填写的数据，未作任何修改（如需重建请先删除或改名）"
+        ) from None
 
 
 def carry_over_summary(report: Report) -> list[str]:

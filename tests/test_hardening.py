@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_fuzz_datafile import fuzz
 
-from govkit import datafile
+from govkit import datafile, fs
 from govkit.errors import DataFileError, GovkitError
 from govkit.model import Meta
 from govkit.paths import safe_name
@@ -23,8 +23,7 @@ PACKAGE = ROOT / "govkit"
 
 # Writes that are atomic by other means, reviewed one by one: (file, function).
 REVIEWED = {
-    ("govkit/datafile.py", "_atomic_write"),  # the atomic write itself (temp file, fsync, os.replace)
-    ("govkit/newreport.py", "write_new"),  # temp file, fsync, then os.link: atomic and never replaces
+    ("govkit/fs.py", "_write_payload"),  # the atomic write itself (temp file, fsync, os.replace or os.link)
     ("govkit/batch/runner.py", "_claim"),  # O_EXCL claim marker (hidden, removed after the batch), not an output
 }
 WRITE_METHODS = {"write_text", "write_bytes", "to_csv", "to_parquet", "to_excel", "to_json", "to_html", "savefig"}
@@ -63,7 +62,7 @@ def _writes(tree: ast.AST) -> list[tuple[str, int, str]]:
 
 
 def test_every_file_write_is_atomic():
-    """Grep-by-AST: no direct file write in govkit outside govkit.datafile.atomic_write and the reviewed ones."""
+    """Grep-by-AST: no direct file write in govkit outside govkit.fs and the reviewed ones."""
     direct = []
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(ROOT).as_posix()
@@ -90,7 +89,7 @@ def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "fsync", full_disk)
     with pytest.raises(GovkitError, match="No space left"):
-        datafile.atomic_write(target, b"new content")
+        fs.atomic_write(target, b"new content")
     assert target.read_bytes() == EXAMPLE.read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.yaml"]  # no temporary file left
 
@@ -103,7 +102,7 @@ def test_write_into_a_read_only_folder_is_a_clean_error(tmp_path):
     folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
     try:
         with pytest.raises(GovkitError):
-            datafile.atomic_write(folder / "a.yaml", "new")
+            fs.atomic_write(folder / "a.yaml", "new")
         assert (folder / "a.yaml").read_text(encoding="utf-8") == "old"
     finally:
         folder.chmod(stat.S_IRWXU)
@@ -113,7 +112,7 @@ def test_write_errors_are_one_line_and_still_os_errors(tmp_path):
     (tmp_path / "file").write_text("x", encoding="utf-8")
     for target in (tmp_path / "file" / "below.yaml", tmp_path):
         with pytest.raises(GovkitError) as info:
-            datafile.atomic_write(target, "data")
+            fs.atomic_write(target, "data")
         assert isinstance(info.value, OSError) and "\n" not in str(info.value) and str(target) in str(info.value)
     assert (tmp_path / "file").read_text(encoding="utf-8") == "x"
 

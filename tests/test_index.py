@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from govkit.batch.index import write_index
-from govkit.batch.runner import Options, Result
+from govkit.batch.models import Options, Result
 from govkit.errors import GovkitError
 from govkit.ordering import agency_key, chinese_number, natural_key, read_order
 

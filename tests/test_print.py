@@ -127,7 +127,8 @@ def test_every_value_cell_is_tied_to_its_row_and_column_labels(year):
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory):
     """The seed (2019 format) and a 2021-format report rendered and printed as ``govkit render --pdf`` does."""
-    from govkit.batch.runner import Options, render_all
+    from govkit.batch.models import Options
+    from govkit.batch.runner import render_all
 
     root = tmp_path_factory.mktemp("print")
     params = root / "params"

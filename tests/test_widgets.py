@@ -319,7 +319,7 @@ def test_next_year_button(data_file: Path) -> None:
 
 KILL_SCRIPT = textwrap.dedent("""
     import sys, time
-    import govkit.datafile as datafile
+    import govkit.fs as fs
     from govkit.widgets import ReportEditor
 
     editor = ReportEditor(sys.argv[1])
@@ -327,12 +327,12 @@ KILL_SCRIPT = textwrap.dedent("""
     col = editor.report.format.column("三", "natural")
     editor.cell("三", row, col).widget.value = 99
 
-    real_replace = datafile.os.replace
+    real_replace = fs.os.replace
     def slow_replace(src, dst):
         print("TEMP-WRITTEN", src, flush=True)
         time.sleep(60)  # killed here: the temporary file is complete, the rename has not happened
         real_replace(src, dst)
-    datafile.os.replace = slow_replace
+    fs.os.replace = slow_replace
     editor.save_button.click()
     print("SAVED", flush=True)
 """)

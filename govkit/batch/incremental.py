@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import govkit
-from govkit.datafile import atomic_write, default_path, find_agency_file
+from govkit.datafile import default_path, find_agency_file
+from govkit.fs import atomic_write
 from govkit.model import Meta
 
 if TYPE_CHECKING:
-    from govkit.batch.runner import Options, Result
+    from govkit.batch.models import Options, Result
 
 BUILD_FILE = ".govkit-build.json"
 SCHEMA = 1
@@ -84,7 +85,7 @@ class Build:
 
     def reusable(self, data_file: Path) -> Result | None:
         """The previous result of ``data_file`` if nothing it depends on has changed, else None."""
-        from govkit.batch.runner import Result
+        from govkit.batch.models import Result
 
         record = self.records.get(str(data_file.resolve()))
         if not record or record.get("data") != file_hash(data_file):

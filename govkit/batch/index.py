@@ -9,12 +9,12 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from govkit.datafile import atomic_write
+from govkit.fs import atomic_write
 from govkit.ordering import LEVEL_ORDER, agency_key, district_order
 from govkit.render.html import environment, report_css
 
 if TYPE_CHECKING:
-    from govkit.batch.runner import Options, Result
+    from govkit.batch.models import Options, Result
 
 # Status keys and their labels: the check statuses the batch knows, and the publication statuses
 # (approval and publishing) that callers pass in through ``statuses``.

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from govkit.datafile import atomic_write
+from govkit.fs import atomic_write
 
 if TYPE_CHECKING:
-    from govkit.batch.runner import Options, Result
+    from govkit.batch.models import Options, Result
 
 
 def write_manifest(results: list[Result], out: Path, options: Options) -> Path:

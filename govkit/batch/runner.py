@@ -8,68 +8,15 @@ raises for a user problem; :func:`render_all` maps it over a ``concurrent.future
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import govkit
-from govkit.datafile import atomic_write
+from govkit.batch.models import Options, Result
 from govkit.errors import GovkitError
+from govkit.fs import atomic_write
 from govkit.paths import safe_name
-
-DEFAULT_TIMEOUT = 600
-
-
-@dataclass(frozen=True)
-class Options:
-    """How to render a batch; picklable, so it travels to worker processes."""
-
-    mode: str = "publish"
-    timeout: int = DEFAULT_TIMEOUT
-    notebook: str | None = None
-    kernel_name: str = "python3"
-    pdf: bool = False
-    batch_id: str = field(default_factory=lambda: secrets.token_hex(6))
-
-
-@dataclass
-class Result:
-    """What happened to one data file; paths are relative to the output folder."""
-
-    data_file: str
-    status: str = "ok"  # ok | failed
-    stage: str = ""  # load | duplicate | execute | timeout | export | pdf | crash
-    error: str = ""
-    agency: str = ""
-    level: str = ""
-    year: int | None = None
-    title: str = ""
-    errors: int = 0
-    warnings: int = 0
-    problems: str = ""  # the findings in one line, for the index
-    html: str | None = None
-    notebook: str | None = None
-    json: str | None = None
-    pdf: str | None = None
-    reused: bool = field(default=False, compare=False)  # unchanged since the last batch, not rendered again
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok"
-
-    @property
-    def check_status(self) -> str:
-        if not self.ok:
-            return "failed"
-        return "errors" if self.errors else "warnings" if self.warnings else "clean"
-
-    def as_dict(self) -> dict:
-        record = asdict(self)
-        del record["reused"]
-        record["check_status"] = self.check_status
-        return record
 
 
 def problems_line(findings: list, shown: int = 3) -> str:
@@ -130,7 +77,7 @@ def render_one(data_file: str | os.PathLike[str], out: str | os.PathLike[str], o
     try:
         nb = _execute(notebook_path(options), data_file, nb_path, options)
         result.notebook = _rel(nb_path, out)
-        from govkit.batch.worker import export_html
+        from govkit.render.export import export_html
 
         atomic_write(html_path, export_html(nb, report.title))
         result.html = _rel(html_path, out)
@@ -225,6 +172,22 @@ def _rel(path: Path, out: Path) -> str:
     return path.relative_to(out).as_posix()
 
 
+def _print_pdfs(results: list[Result], out: Path, progress: bool = False) -> None:
+    """Print the PDF of every successful result, one progress step each; record failures on the results."""
+    from tqdm import tqdm
+
+    from govkit.render.pdf import print_pdfs
+
+    wanted = {(out / r.html): r for r in results if r.ok and r.html}
+    with tqdm(total=len(wanted), desc="打印 PDF", unit="份", disable=not progress or not wanted) as bar:
+        errors = print_pdfs(((html, html.with_suffix(".pdf")) for html in wanted), on_done=lambda _html: bar.update(1))
+    for html, result in wanted.items():
+        if html in errors:
+            _fail(result, "pdf", f"{result.data_file}：{errors[html]}")
+        else:
+            result.pdf = _rel(html.with_suffix(".pdf"), out)
+
+
 def _warm() -> None:
     # Imported once in the parent so that forked workers start warm (papermill's stack takes ~1.5 s).
     import nbconvert  # noqa: F401
@@ -315,9 +278,7 @@ def render_all(
             executor.shutdown(wait=True, cancel_futures=True)
         _release_claims(out, options.batch_id)
     if options.pdf:
-        from govkit.render.pdf import print_results
-
-        print_results(rendered, out, progress=progress)
+        _print_pdfs(rendered, out, progress)
     by_file = {str(f): f for f in todo}
     for r in rendered:
         build.record(by_file[r.data_file], hashes[by_file[r.data_file]], r)

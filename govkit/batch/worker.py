@@ -16,7 +16,6 @@ from typing import Any
 ENGINE = "govkit"
 
 _notebooks: dict[tuple[str, str], Any] = {}
-_exporter: Any = None
 
 
 class KernelDied(Exception):
@@ -26,6 +25,7 @@ class KernelDied(Exception):
 def init_worker(kernel_name: str = "python3") -> None:
     """Process-pool initializer: import the stack and start the warm kernel before the first agency."""
     from govkit import kernels
+    from govkit.render.export import exporter
 
     try:
         kernels.warm_kernel(kernel_name)
@@ -44,24 +44,6 @@ def template(path: Path) -> Any:
         _notebooks.clear()
         _notebooks[key] = load_notebook_node(str(path))
     return _notebooks[key]
-
-
-def exporter() -> Any:
-    """This process's HTML exporter (building one loads templates and costs ~50 ms)."""
-    global _exporter
-    if _exporter is None:
-        from govkit.render.export import exporter as make
-
-        _exporter = make()
-    return _exporter
-
-
-def export_html(nb: Any, title: str) -> str:
-    """Like :func:`govkit.render.export.export_html`, with the cached exporter."""
-    from govkit.render.export import normalize, strip_css_comments
-
-    body, _ = exporter().from_notebook_node(normalize(nb, title))
-    return strip_css_comments(body)
 
 
 def execute(notebook: Path, parameters: dict[str, Any], kernel_name: str, timeout: int) -> Any:

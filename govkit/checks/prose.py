@@ -15,12 +15,14 @@ from govkit.checks.common import num, place
 from govkit.checks.numerals import FULL_WIDTH, NUMBER, parse_number
 from govkit.formats import ColPath, RowPath
 from govkit.model import PREAMBLE, Report
+from govkit.references import MASK, mask
 
 PROSE_SECTIONS = (PREAMBLE, "一", "二", "三", "四", "六")
 MAX_TEXT = 200_000
 N = rf"(?P<n>{NUMBER})"
 G = r"[^，。；、\d]"  # a gap character inside one clause
 CLAUSE_SPLIT = re.compile(r"[。；;！!？?\n，,]")
+CLAUSE_RUN = re.compile(r"[^。；;！!？?\n，,]+")
 # A clause with any of these talks about another period, a part, or something else than the table.
 COMPARISON = re.compile(r"同比|较上年|比上年|较去年|比去年|同期|累计|历年|增长|下降|减少|增加")
 SUBSCOPE = re.compile(
@@ -142,9 +144,10 @@ class Target:
     column: ColPath
     accepted: tuple[int, ...]
     label: str | None = None  # how the message names a place that is a sum of cells
+    parts: tuple[tuple[RowPath, ColPath], ...] = ()  # the cells a sum adds up (empty: the one cell above)
 
 
-def _targets(report: Report) -> dict[str, Target]:
+def targets(report: Report) -> dict[str, Target]:
     fmt = report.format
     out: dict[str, Target] = {}
     total = fmt.column("三", "total")
@@ -157,9 +160,17 @@ def _targets(report: Report) -> dict[str, Target]:
         value = num(report.sum_rows("三", fmt.row("三", *ids), total))
         return int(value) if value is not None else None
 
-    def add(qid: str, table: str, row: RowPath, column: ColPath, *values: int | None, label: str | None = None) -> None:
+    def add(
+        qid: str,
+        table: str,
+        row: RowPath,
+        column: ColPath,
+        *values: int | None,
+        label: str | None = None,
+        parts: tuple[tuple[RowPath, ColPath], ...] = (),
+    ) -> None:
         if values and all(v is not None for v in values):
-            out[qid] = Target(table, row, column, tuple(values), label)  # type: ignore[arg-type]
+            out[qid] = Target(table, row, column, tuple(values), label, parts)  # type: ignore[arg-type]
 
     received, carried_in = t3("received"), t3("carried_in")
     add(
@@ -184,13 +195,15 @@ def _targets(report: Report) -> dict[str, Target]:
             total,
             disclosed + partly,
             label="表三 / （一）予以公开 + （二）部分公开 / 总计",
+            parts=((fmt.row("三", "outcomes", "disclosed"), total), (fmt.row("三", "outcomes", "partly"), total)),
         )
     for qid in ("withheld", "unavailable", "not_processed"):
         add(qid, "三", fmt.row("三", "outcomes", qid), total, t3_group("outcomes", qid))
     review_total = fmt.column("四", "review", "total")
     add("review", "四", (), review_total, num(report.get("四", (), review_total)))  # type: ignore[arg-type]
-    direct = num(report.get("四", (), fmt.column("四", "direct", "total")))
-    after = num(report.get("四", (), fmt.column("四", "after_review", "total")))
+    direct_total, after_total = fmt.column("四", "direct", "total"), fmt.column("四", "after_review", "total")
+    direct = num(report.get("四", (), direct_total))
+    after = num(report.get("四", (), after_total))
     if direct is not None and after is not None:
         add(
             "litigation",
@@ -199,6 +212,7 @@ def _targets(report: Report) -> dict[str, Target]:
             ("行政诉讼",),
             int(direct + after),
             label="表四 / 行政诉讼 / 未经复议直接起诉 + 复议后起诉 / 总计",
+            parts=(((), direct_total), ((), after_total)),
         )
     column_id = "issued" if fmt.version == "2021" else "made"
     column = fmt.column("二", column_id, part="art20_1")
@@ -214,42 +228,57 @@ class Statement:
     value: int
     section: str
     quote: str
+    span: tuple[int, int] | None = None  # where the number stands in the section's text (None: stated in words)
 
 
 def clauses(text: str) -> Iterator[str]:
     """The text's clauses (split at sentence and comma punctuation), full-width digits made plain."""
-    for clause in CLAUSE_SPLIT.split(text[:MAX_TEXT].translate(FULL_WIDTH)):
+    for _, clause in clause_spans(text):
+        yield clause
+
+
+def clause_spans(text: str) -> Iterator[tuple[int, str]]:
+    """Each clause of :func:`clauses` with its offset in ``text``."""
+    for m in CLAUSE_RUN.finditer(text[:MAX_TEXT].translate(FULL_WIDTH)):
+        clause = m.group(0)
         if clause.strip():
-            yield clause.strip()
+            yield m.start() + len(clause) - len(clause.lstrip()), clause.strip()
 
 
 def statements(report: Report) -> Iterator[Statement]:
     """Every unambiguous statement of a table quantity in the report's prose."""
-    years = {str(report.meta.year)}
     for sid in PROSE_SECTIONS:
-        for clause in clauses(report.sections.get(sid) or ""):
-            if COMPARISON.search(clause):
+        # A reference ({{表三 一 总计}}) is consistent by construction: only typed numbers are read.
+        yield from section_statements(report, sid, mask(report.sections.get(sid), keep_length=True))
+
+
+def section_statements(report: Report, sid: str, text: str) -> Iterator[Statement]:
+    """The statements in one section's (masked) text, with the number's place in that text."""
+    years = {str(report.meta.year)}
+    for offset, clause in clause_spans(text):
+        if COMPARISON.search(clause):
+            continue
+        foreign_year = any(y not in years for y in YEAR.findall(clause))
+        taken: list[tuple[int, int]] = []
+        for quantity in QUANTITIES:
+            if quantity.excluded.search(clause) or (foreign_year and not quantity.other_years):
                 continue
-            foreign_year = any(y not in years for y in YEAR.findall(clause))
-            taken: list[tuple[int, int]] = []
-            for quantity in QUANTITIES:
-                if quantity.excluded.search(clause) or (foreign_year and not quantity.other_years):
-                    continue
-                patterns, zeros = _COMPILED[quantity.id]
-                for pattern in patterns:
-                    for match in pattern.finditer(clause):
-                        if any(match.start() < b and a < match.end() for a, b in taken):
-                            continue
-                        value = parse_number(match.group("n"))
-                        if value is None:
-                            continue
-                        taken.append(match.span())
-                        yield Statement(quantity.id, value, sid, clause)
-                for pattern in zeros:
-                    match = pattern.search(clause)
-                    if match and not any(match.start() < b and a < match.end() for a, b in taken):
-                        taken.append(match.span())
-                        yield Statement(quantity.id, 0, sid, clause)
+            patterns, zeros = _COMPILED[quantity.id]
+            for pattern in patterns:
+                for match in pattern.finditer(clause):
+                    if any(match.start() < b and a < match.end() for a, b in taken):
+                        continue
+                    value = parse_number(match.group("n"))
+                    if value is None:
+                        continue
+                    taken.append(match.span())
+                    start, end = match.span("n")
+                    yield Statement(quantity.id, value, sid, clause, (offset + start, offset + end))
+            for pattern in zeros:
+                match = pattern.search(clause)
+                if match and not any(match.start() < b and a < match.end() for a, b in taken):
+                    taken.append(match.span())
+                    yield Statement(quantity.id, 0, sid, clause)
 
 
 def _section_name(report: Report, sid: str) -> str:
@@ -265,14 +294,14 @@ def _section_name(report: Report, sid: str) -> str:
 )
 def prose_numbers(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
-    targets = _targets(report)
+    found_targets = targets(report)
     by_quantity: dict[str, list[Statement]] = {}
     for statement in statements(report):
-        if statement.quantity in targets:
+        if statement.quantity in found_targets:
             by_quantity.setdefault(statement.quantity, []).append(statement)
     names = {q.id: q.name for q in QUANTITIES}
     for qid, found in by_quantity.items():
-        target = targets[qid]
+        target = found_targets[qid]
         if any(s.value in target.accepted for s in found):
             continue  # one statement agrees: the others likely speak of a part
         seen: set[int] = set()
@@ -322,7 +351,7 @@ class Breakdown:
 def breakdowns(report: Report) -> Iterator[Breakdown]:
     """Every "N units … 其中 A n1 units, B n2 units …" whose list is complete and of one unit."""
     for sid in PROSE_SECTIONS:
-        text = (report.sections.get(sid) or "")[:MAX_TEXT].translate(FULL_WIDTH)
+        text = mask(report.sections.get(sid))[:MAX_TEXT].translate(FULL_WIDTH)
         for paragraph in text.split("\n"):
             for match in re.finditer("其中", paragraph):
                 found = _breakdown(sid, paragraph, match.start(), match.end())
@@ -349,8 +378,9 @@ def _breakdown(sid: str, paragraph: str, start: int, end: int) -> Breakdown | No
         return None
     unit = units.pop()
     before = paragraph[max(0, start - LOOKBACK) : start]
-    if "其中" in before:
-        before = before[before.rindex("其中") + 2 :]
+    for stop in ("其中", MASK):  # a reference may be the total: never reach past it to an earlier number
+        if stop in before:
+            before = before[before.rindex(stop) + len(stop) :]
     totals = list(re.finditer(rf"(?P<n>{NUMBER}){unit}", before))
     if not totals:
         return None

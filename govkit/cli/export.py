@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from govkit import datafile
+from govkit import datafile, fs
 from govkit.errors import GovkitError
 from govkit.model import Report
 from govkit.paths import safe_name
@@ -36,7 +36,7 @@ def command(
 
         for report in reports:
             target = xlsx / str(report.meta.year) / f"{safe_name(report.meta.agency)}.xlsx"
-            datafile.atomic_write(target, workbook_bytes(report))
+            fs.atomic_write(target, workbook_bytes(report))
             typer.echo(f"已导出 {report.source} → {target}")
     for path, kind in ((csv, "csv"), (parquet, "parquet")):
         if path is not None:

@@ -11,8 +11,8 @@ import tempfile
 from pathlib import Path
 
 import govkit
-from govkit.datafile import atomic_write
 from govkit.district.data import DistrictError, load_district
+from govkit.fs import atomic_write
 
 EXECUTION_TIMEOUT = 300
 

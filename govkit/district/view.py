@@ -7,12 +7,13 @@ attributes on the figures so that tools and tests can read them back without scr
 
 from __future__ import annotations
 
-import html
 import os
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
+from importlib import resources
 
 import pandas as pd
+from markupsafe import Markup
 
 from govkit import charts
 from govkit.district.compare import (
@@ -35,43 +36,9 @@ from govkit.district.compare import (
 from govkit.district.data import District, load_district
 from govkit.district.rollup import Rollup, rollup
 from govkit.district.status import StatusMatrix, status_matrix
+from govkit.render.html import environment, report_css
+from govkit.render.tables import SEVERITY_LABEL, build_tables
 from govkit.synthetic import SYNTHETIC_MARK
-
-CSS = """
-.gk-district { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif; color: #222; max-width: 1100px; }
-.gk-district h1 { font-size: 22px; margin: 0.4em 0; }
-.gk-district h2 { font-size: 18px; margin: 1.4em 0 0.5em; border-bottom: 2px solid #3465a4; padding-bottom: 4px; }
-.gk-district h3 { font-size: 15px; margin: 1em 0 0.4em; }
-.gk-district p.gk-note { color: #555; font-size: 13px; }
-.gk-district table.gk-grid { border-collapse: collapse; font-size: 13px; margin: 0.5em 0 1em; }
-.gk-district table.gk-grid th, .gk-district table.gk-grid td { border: 1px solid #bbb; padding: 3px 6px; }
-.gk-district table.gk-grid th { background: #f2f4f7; font-weight: 600; text-align: center; }
-.gk-district table.gk-grid th.gk-agency { text-align: left; white-space: nowrap; }
-.gk-district table.gk-grid td.gk-num { text-align: right; font-variant-numeric: tabular-nums; }
-.gk-district td.gk-ok { color: #4e9a06; text-align: center; }
-.gk-district td.gk-err { background: #f8d7d3; color: #a40000; text-align: center; font-weight: 600; }
-.gk-district td.gk-warn { background: #fcefc7; color: #8a5a00; text-align: center; }
-.gk-district td.gk-outlier { background: #f8d7d3; font-weight: 700; }
-.gk-district td.gk-outlier::after { content: " ▲"; color: #a40000; }
-.gk-district .gk-status-不一致 { color: #a40000; font-weight: 700; }
-.gk-district .gk-status-一致 { color: #4e9a06; }
-.gk-district .gk-status-无上年文件 { color: #777; }
-.gk-district img.gk-chart { max-width: 100%; display: block; margin: 0.5em 0 1em; }
-.gk-district .gk-synthetic { background: #fff4ce; border: 1px solid #e0c060; padding: 6px 10px; }
-.gk-district details { margin: 0.4em 0 1em; font-size: 13px; }
-.gk-district .govkit-report { max-width: none; margin: 0; padding: 0; }
-.gk-district .govkit-report table th { text-align: center; }
-.gk-district .govkit-report table th.govkit-rowhead, .gk-district .govkit-report table th.govkit-caption,
-.gk-district .govkit-report table th.govkit-corner { text-align: left; }
-.gk-district .govkit-report table td { text-align: right; }
-.gk-district table.gk-grid td, .gk-district table.gk-grid th.gk-agency { text-align: left; }
-.gk-district table.gk-grid td.gk-num { text-align: right; }
-.gk-district table.gk-status td { text-align: center; white-space: nowrap; }
-"""
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text))
 
 
 def _n(value: object) -> str:
@@ -131,211 +98,122 @@ class DistrictView:
     def header_html(self) -> str:
         """Title, what the page covers, the style sheet, and unreadable files if any."""
         current = self.district.current
-        synthetic = [r.meta.agency for r in current if any(SYNTHETIC_MARK in (t or "") for t in r.sections.values())]
-        years = "、".join(f"{y}年" for y in self.district.previous_years)
-        parts = [
-            f"<style>{CSS}{_report_css()}</style>",
-            f'<div class="gk-district" data-year="{self.year}">',
-            f"<h1>{_e(self.title)}</h1>",
-            f"<p>本页汇总 {len(current)} 个机关的 {self.year} 年度报告"
-            + (f"，并与 {years} 比较" if years else "")
-            + "。</p>",
-        ]
-        if synthetic:
-            parts.append(
-                f'<p class="gk-synthetic">其中 {len(synthetic)} 个机关为示例数据{SYNTHETIC_MARK}：'
-                f"{_e('、'.join(synthetic))}。</p>"
-            )
-        if self.district.errors:
-            items = "".join(f"<li>{_e(e)}</li>" for e in self.district.errors)
-            parts.append(
-                f'<h3>无法读取的数据文件（{len(self.district.errors)} 个，未计入）</h3><ul class="gk-errors">{items}</ul>'
-            )
-        parts.append("</div>")
-        return "\n".join(parts)
+        return _render(
+            "header.html.j2",
+            css=Markup(_css()),
+            year=self.year,
+            title=self.title,
+            agencies=len(current),
+            previous_years=self.district.previous_years,
+            synthetic=[r.meta.agency for r in current if any(SYNTHETIC_MARK in (t or "") for t in r.sections.values())],
+            synthetic_mark=SYNTHETIC_MARK,
+            errors=[str(e) for e in self.district.errors],
+        )
 
     def status_html(self) -> str:
         """The status matrix: agencies × rules, errors and warnings per cell."""
         m = self.status
-        head = "".join(f'<th title="{_e(r.description)}">{_e(r.id)}</th>' for r in m.rules)
         rows = []
         for agency in m.agencies:
             errors, warnings = m.totals(agency)
-            cells = [f'<th class="gk-agency">{_e(agency)}</th>', _status_cell(agency, "*", errors, warnings)]
-            for rule in m.rules:
-                cells.append(
-                    _status_cell(
-                        agency, rule.id, m.count(agency, rule.id, "error"), m.count(agency, rule.id, "warning")
-                    )
-                )
-            rows.append(f'<tr data-agency="{_e(agency)}">{"".join(cells)}</tr>')
-        legend = "".join(
-            f"<li><code>{_e(r.id)}</code>（{'错误' if r.severity == 'error' else '警告'}）：{_e(r.description)}</li>"
-            for r in m.rules
-        )
-        details = []
-        for agency in m.agencies:
-            mine = [f for f in m.findings if f.agency == agency]
-            if mine:
-                items = "".join(
-                    f"<li>【{'错误' if f.severity == 'error' else '警告'}】{_e(f.place + '：' if f.place else '')}{_e(f.message)} <code>{_e(f.rule)}</code></li>"
-                    for f in mine
-                )
-                details.append(f"<details><summary>{_e(agency)}：{len(mine)} 条</summary><ol>{items}</ol></details>")
-        total_e = sum(n for (_, _, s), n in m.counts.items() if s == "error")
-        total_w = sum(n for (_, _, s), n in m.counts.items() if s == "warning")
-        return (
-            '<div class="gk-district"><h2>一、检查情况</h2>'
-            f"<p>共 {len(m.rules)} 条检查规则；{len(m.agencies)} 个机关共有 {total_e} 个错误、{total_w} 个警告"
-            "（与 <code>govkit check</code> 的检查相同；有上年数据文件的机关同时核对跨年度衔接）。"
-            "单元格中“错”为错误数，“警”为警告数，✓ 表示该规则未发现问题。</p>"
-            f'<table class="gk-grid gk-status"><thead><tr><th>机关</th><th>合计</th>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>"
-            f"<details><summary>规则说明</summary><ul>{legend}</ul></details>" + "".join(details) + "</div>"
+            cells = [(r.id, m.count(agency, r.id, "error"), m.count(agency, r.id, "warning")) for r in m.rules]
+            rows.append({"agency": agency, "errors": errors, "warnings": warnings, "cells": cells})
+        details = [(a, mine) for a in m.agencies if (mine := [f for f in m.findings if f.agency == a])]
+        return _render(
+            "status.html.j2",
+            m=m,
+            rows=rows,
+            details=details,
+            total_errors=sum(n for (_, _, s), n in m.counts.items() if s == "error"),
+            total_warnings=sum(n for (_, _, s), n in m.counts.items() if s == "warning"),
+            severity_label=SEVERITY_LABEL,
         )
 
     def rollup_html(self) -> str:
         """The roll-up of tables 二, 三 and 四 in the official layout, and what was left out."""
-        from govkit.render.tables import build_tables
-
         r = self.rollup
         grids = build_tables(r.report)
         titles = {s.table: s.title for s in r.report.format.sections if s.table}
-        parts = [
-            '<div class="gk-district"><h2>二、全区汇总</h2>',
-            f"<p>{len(r.agencies)} 个机关 {self.year} 年度报告的表格逐格相加（{_e(r.report.format.name)}，"
-            f"{_e(r.report.format.document)}）。件数与金额（万元）精确相加；“本年增/减”为各机关自身事项目录的变化，"
-            "不作汇总，留空；表二中本地细分的子项按其所属的正式行计入。</p>",
-        ]
-        if r.other_format:
-            parts.append(
-                f'<p class="gk-note">以下机关的报告使用了另一版格式，只有两版格式中含义相同（编号一致）的单元格计入汇总：'
-                f"{_e('、'.join(r.other_format))}。</p>"
-            )
-        parts.append('<div class="govkit-report govkit-publish">')
-        for table_id in ("二", "三", "四"):
-            parts.append(f"<h3>{_e(titles.get(table_id, '表' + table_id))}</h3>")
-            parts.append(_grid_html(grids[table_id], rollup=True))
-        parts.append("</div>")
-        if r.left_out:
-            rows = "".join(
-                f"<tr><td>{_e(x.agency)}</td><td>表{_e(x.table)}</td><td>{_e(x.row)}</td><td>{_e(x.column)}</td>"
-                f'<td class="gk-num">{_e(x.value)}</td><td>{_e(x.reason)}</td></tr>'
-                for x in r.left_out
-            )
-            parts.append(
-                f'<details class="gk-left-out" open><summary>未计入汇总的单元格（{len(r.left_out)} 个）</summary>'
-                '<table class="gk-grid"><thead><tr><th>机关</th><th>表</th><th>行</th><th>列</th><th>数值</th><th>原因</th></tr></thead>'
-                f"<tbody>{rows}</tbody></table></details>"
-            )
-        else:
-            parts.append('<p class="gk-note">所有机关的单元格均已计入汇总。</p>')
-        parts.append("</div>")
-        return "".join(parts)
+        tables = [(titles.get(t, "表" + t), grids[t]) for t in ("二", "三", "四")]
+        return _render("rollup.html.j2", r=r, year=self.year, tables=tables)
 
     def comparison_html(self) -> str:
         """Per-agency figures with outlier shares marked, and two charts."""
         frame = self.comparison
         share = shares(frame)
         flagged = {(o.agency, o.outcome) for o in self.outliers}
-        head = "".join(f"<th>{_e(c)}</th>" for c in frame.columns)
-        rows = []
         outcome_labels = {m.label for m in OUTCOMES}
+        rows = []
         for agency, record in frame.iterrows():
-            cells = [f'<th class="gk-agency">{_e(agency)}</th>']
+            cells = []
             for label, value in record.items():
-                classes = ["gk-num"]
-                title = ""
+                cell = {"metric": label, "classes": ["gk-num"], "title": "", "value": _n(value)}
                 if label in outcome_labels and share.at[agency, label] == share.at[agency, label]:
-                    title = f' title="占办理结果 {share.at[agency, label]:.1%}"'
+                    cell["title"] = f"占办理结果 {share.at[agency, label]:.1%}"
                     if (agency, label) in flagged:
-                        classes.append("gk-outlier")
-                cells.append(f'<td class="{" ".join(classes)}" data-metric="{_e(label)}"{title}>{_n(value)}</td>')
-            rows.append(f'<tr data-agency="{_e(agency)}">{"".join(cells)}</tr>')
-        found = "".join(f"<li>{_e(o.text)}</li>" for o in self.outliers) or "<li>未发现明显偏离的机关。</li>"
+                        cell["classes"].append("gk-outlier")
+                cells.append(cell)
+            rows.append({"agency": agency, "cells": cells})
         agencies = [str(a) for a in frame.index]
-        marked = sorted({o.agency for o in self.outliers})
+        composition = f"{self.year}年各机关申请办理结果构成"
+        received = f"{self.year}年各机关本年新收政府信息公开申请数量"
         chart1 = charts.img_html(
             charts.stacked_shares(
                 agencies,
                 {m.label: share[m.label].fillna(0).tolist() for m in OUTCOMES},
-                f"{self.year}年各机关申请办理结果构成",
-                marked=marked,
+                composition,
+                marked=sorted({o.agency for o in self.outliers}),
             ),
-            f"{self.year}年各机关申请办理结果构成",
+            composition,
         )
-        received = frame[RECEIVED.label].fillna(0).astype(int).tolist()
         chart2 = charts.img_html(
-            charts.bars(agencies, received, f"{self.year}年各机关本年新收政府信息公开申请数量", "件"),
-            f"{self.year}年各机关本年新收政府信息公开申请数量",
+            charts.bars(agencies, frame[RECEIVED.label].fillna(0).astype(int).tolist(), received, "件"), received
         )
-        return (
-            '<div class="gk-district"><h2>三、各机关比较</h2>'
-            "<p>申请与办理数字取自表三“总计”列，行政复议、行政诉讼取自表四“总计”（行政诉讼为未经复议直接起诉与复议后起诉之和）。</p>"
-            f'<table class="gk-grid gk-compare"><thead><tr><th>机关</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-            f'<h3>明显偏离的办理结果（▲）</h3><ul class="gk-outliers">{found}</ul>'
-            f'<p class="gk-note">判定方法：办理结果总计不少于 {MIN_HANDLED} 件的机关（至少 {MIN_PEERS} 个）中，'
-            f"某类结果占办理结果的比例高于各机关中位数加 {MAD_FACTOR:g} 倍绝对中位差（MAD），且比中位数高出至少 {MIN_GAP:.0%}。"
-            f"比例以“{_e(HANDLED.label)}”为分母。</p>" + chart1 + chart2 + "</div>"
+        return _render(
+            "comparison.html.j2",
+            columns=list(frame.columns),
+            rows=rows,
+            outliers=self.outliers,
+            min_handled=MIN_HANDLED,
+            min_peers=MIN_PEERS,
+            mad_factor=f"{MAD_FACTOR:g}",
+            min_gap=f"{MIN_GAP:.0%}",
+            handled=HANDLED.label,
+            charts=[Markup(chart1), Markup(chart2)],
         )
 
     def trends_html(self) -> str:
         """Year-over-year district totals and each agency's carry-over status."""
-        parts = ['<div class="gk-district"><h2>四、历年变化与跨年度衔接</h2>']
         years = self.district.years
+        trends = per_agency = None
         if len(years) > 1:
             t = self.trends
-            head = "".join(f"<th>{y}年</th>" for y in t.columns)
-            body = "".join(
-                f'<tr data-metric="{_e(label)}"><th class="gk-agency">{_e(label)}</th>'
-                + "".join(f'<td class="gk-num">{_n(v)}</td>' for v in row)
-                + "</tr>"
-                for label, row in t.iterrows()
-            )
-            parts.append(
-                "<p>各年度全区合计。2020 年及以前的报告使用 2019 版格式，2021 年起使用 2021 版格式；"
-                "这里只比较两版含义相同的数字（表三各类办理结果按大类合计，“（六）其他处理”在 2021 版中的细分不单独比较；表四两版相同）。</p>"
-            )
-            parts.append(
-                f'<table class="gk-grid gk-trends"><thead><tr><th>项目</th>{head}</tr></thead><tbody>{body}</tbody></table>'
-            )
             series = {
                 label: [int(v) if v is not pd.NA else 0 for v in t.loc[label]]
                 for label in (RECEIVED.label, HANDLED.label, "予以公开", "无法提供")
             }
-            parts.append(
-                charts.img_html(
-                    charts.lines([int(y) for y in t.columns], series, "全区申请与办理情况历年变化"),
-                    "全区申请与办理情况历年变化",
-                )
-            )
-            per_agency = agency_trends({y: list(self.district.reports[y].values()) for y in years})
-            head = "".join(f"<th>{y}年</th>" for y in per_agency.columns)
-            body = "".join(
-                f'<tr><th class="gk-agency">{_e(a)}</th>'
-                + "".join(f'<td class="gk-num">{_n(v)}</td>' for v in row)
-                + "</tr>"
-                for a, row in per_agency.iterrows()
-            )
-            parts.append(
-                f"<h3>各机关{RECEIVED.label}（件）</h3>"
-                f'<table class="gk-grid gk-agency-trends"><thead><tr><th>机关</th>{head}</tr></thead><tbody>{body}</tbody></table>'
-            )
-        else:
-            parts.append('<p class="gk-note">未提供更早年度的数据文件，无法比较历年变化。</p>')
-        rows = "".join(
-            f'<tr data-agency="{_e(c.agency)}"><th class="gk-agency">{_e(c.agency)}</th>'
-            f'<td class="gk-status-{_e(c.status)}" data-status="{_e(c.status)}">{_e(c.status)}</td>'
-            f'<td class="gk-num">{_n(c.carried_in)}</td><td class="gk-num">{_n(c.previous_carried_over)}</td><td>{_e(c.details)}</td></tr>'
+            title = "全区申请与办理情况历年变化"
+            trends = {
+                "columns": list(t.columns),
+                "rows": [(label, [_n(v) for v in row]) for label, row in t.iterrows()],
+                "chart": Markup(charts.img_html(charts.lines([int(y) for y in t.columns], series, title), title)),
+            }
+            by_agency = agency_trends({y: list(self.district.reports[y].values()) for y in years})
+            per_agency = {
+                "columns": list(by_agency.columns),
+                "rows": [(a, [_n(v) for v in row]) for a, row in by_agency.iterrows()],
+            }
+        carry = [
+            {
+                "agency": c.agency,
+                "status": c.status,
+                "carried_in": _n(c.carried_in),
+                "previous_carried_over": _n(c.previous_carried_over),
+                "details": c.details,
+            }
             for c in self.carry_over
-        )
-        parts.append(
-            f"<h3>跨年度衔接：本年“二、上年结转政府信息公开申请数量”与上年“四、结转下年度继续办理”</h3>"
-            '<table class="gk-grid gk-carry"><thead><tr><th>机关</th><th>状态</th><th>本年上年结转（总计）</th>'
-            f"<th>上年结转下年度（总计）</th><th>说明</th></tr></thead><tbody>{rows}</tbody></table>"
-        )
-        parts.append("</div>")
-        return "".join(parts)
+        ]
+        return _render("trends.html.j2", trends=trends, per_agency=per_agency, carry=carry, received=RECEIVED.label)
 
     def html(self) -> str:
         """The whole overview as one fragment (what the notebook shows, in order)."""
@@ -344,43 +222,12 @@ class DistrictView:
         )
 
 
-def _status_cell(agency: str, rule: str, errors: int, warnings: int) -> str:
-    data = f'data-rule="{_e(rule)}" data-errors="{errors}" data-warnings="{warnings}"'
-    if not errors and not warnings:
-        return f'<td class="gk-ok" {data}>✓</td>'
-    text = " ".join(t for t in (f"错{errors}" if errors else "", f"警{warnings}" if warnings else "") if t)
-    return f'<td class="{"gk-err" if errors else "gk-warn"}" {data}>{text}</td>'
+def _render(template: str, **context: object) -> str:
+    return environment("govkit.district").get_template(template).render(**context)
 
 
-def _report_css() -> str:
-    from govkit.render.html import report_css
-
-    return report_css()
-
-
-def _grid_html(grid, rollup: bool = False) -> str:
-    """Print a :class:`govkit.render.tables.Grid` (official layout) as a table."""
-
-    def cell(c) -> str:
-        attrs = ""
-        if c.rowspan > 1:
-            attrs += f' rowspan="{c.rowspan}"'
-        if c.colspan > 1:
-            attrs += f' colspan="{c.colspan}"'
-        if c.classes:
-            attrs += f' class="{_e(" ".join(c.classes))}"'
-        if c.title:
-            attrs += f' title="{_e(c.title)}"'
-        return f"<{c.kind}{attrs}>{_e(c.text)}</{c.kind}>"
-
-    head = "".join(f"<tr>{''.join(cell(c) for c in row)}</tr>" for row in grid.head)
-    body = "".join(f"<tr>{''.join(cell(c) for c in row)}</tr>" for row in grid.body)
-    kind = ' data-rollup="1"' if rollup else ""
-    widths = getattr(grid, "widths", None) or []
-    cols = "<colgroup>" + "".join(f'<col style="width: {_e(w)}">' for w in widths) + "</colgroup>" if widths else ""
-    return (
-        f'<table class="govkit-table {_e(grid.css)}" data-table="{_e(grid.table_id)}"{kind}>'
-        + cols
-        + (f"<thead>{head}</thead>" if head else "")
-        + f"<tbody>{body}</tbody></table>"
-    )
+@cache
+def _css() -> str:
+    """The page's own styles, then the report's (the roll-up tables use the report's layout)."""
+    own = resources.files("govkit.district").joinpath("district.css").read_text(encoding="utf-8")
+    return own + report_css()

@@ -1,9 +1,12 @@
 """Map a neutral document onto the official format: metadata, the six sections, and every cell.
 
 Tables are read as a stream of cells in logical order. A row label starts a row; the values that
-follow it fill the row's value columns in order, up to the next label or the end of the source
-row. Table 四 has no row label: its values follow its headers. Whatever is missing, blank or
-unreadable becomes ``None`` and a finding with its place; nothing is guessed silently.
+follow it, up to the next label or the end of the source row, are the row's values. Table 四 has
+no row label: its values follow its headers. A row whose value count matches its columns is filled
+in order; any other row only where the table's arithmetic makes a cell's place certain
+(:mod:`.placement`). Whatever is missing, blank or unreadable becomes ``None`` (an unreadable
+text is kept in :attr:`Report.raw`) and a finding with its place and source line; nothing is
+guessed silently.
 """
 
 from __future__ import annotations
@@ -15,9 +18,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from govkit.checks.base import Finding
-from govkit.datafile import has_control_chars
+from govkit.datafile import breaks_yaml_name
 from govkit.errors import ImportFailed, one_line
-from govkit.formats import ColPath, Format, RowPath, load_format, version_for_year
+from govkit.formats import ColPath, ColumnSpec, Format, RowPath, load_format, version_for_year
 from govkit.importers.cells import (
     clean_line,
     is_number,
@@ -30,8 +33,9 @@ from govkit.importers.cells import (
 from govkit.importers.document import Document, Paragraph, Table
 from govkit.importers.labels import Label, LabelIndex, index_for
 from govkit.importers.meta import find_published, find_title, guess_level, is_date_line, split_agency
+from govkit.importers.placement import Placement, place, relations
 from govkit.importers.sections import heading_of, is_attachment_marker, is_chrome, is_prose
-from govkit.model import LEVELS, PREAMBLE, SECTION_IDS, Meta, Report
+from govkit.model import LEVELS, PREAMBLE, SECTION_IDS, Meta, Report, Value
 
 SECTION_TABLE = {"二": "二", "三": "三", "四": "四"}
 SECTION_NAMES = {
@@ -66,6 +70,8 @@ class _Tok:
     cell: bool = False  # an empty cell of a real table row is a blank value, an empty text line is not
     row_end: bool = False
     section: str | None = None
+    line: int = 0  # the source line (text) or the paragraph / table row number in reading order
+    lone: bool = False  # a line holding only "|": a blank cell, or the start of the next row
 
 
 _ROW_END = _Tok("", row_end=True)
@@ -78,7 +84,7 @@ class _Target:
     sub: str | None = None
     unknown: str | None = None
     slots: list[_Tok] = field(default_factory=list)
-    extra: list[str] = field(default_factory=list)
+    line: int = 0
 
 
 def map_document(doc: Document, name: str) -> tuple[Report, list[Finding]]:
@@ -101,8 +107,10 @@ class _Mapper:
         column: ColPath = (),
         section: str = "",
         actual: str = "",
+        line: int = 0,
     ) -> None:
         message = one_line(re.sub(r"\s*[\r\n]+\s*", " ", message))  # quoted cells may hold line breaks
+        extra = {"line": line or None} if "line" in Finding.__dataclass_fields__ else {}
         self.findings.append(
             Finding(
                 rule=rule,
@@ -113,6 +121,7 @@ class _Mapper:
                 column=column,
                 section=section,
                 actual=actual,
+                **extra,
             )
         )
 
@@ -188,27 +197,33 @@ class _Mapper:
         index = index_for(fmt.version)
         out: list[_Tok] = []
         p = -1
+        line = 0
         for block in self.doc.blocks:
             if isinstance(block, Paragraph):
                 p += 1
+                line += 1
                 if p in headings:
-                    out.append(_Tok("", section=headings[p]))
+                    out.append(_Tok("", section=headings[p], line=line))
+                    continue
+                if clean_line(block.text) in ("|", "｜"):
+                    out.append(_Tok("", cell=True, line=line, lone=True))
                     continue
                 cells, is_row = _split_line(block.text)
                 if is_row:
-                    out.extend(_Tok(c, cell=True) for c in cells)
+                    out.extend(_Tok(c, cell=True, line=line) for c in cells)
                     out.append(_ROW_END)
                 else:
-                    out.extend(_Tok(c) for c in cells)
+                    out.extend(_Tok(c, line=line) for c in cells)
             elif isinstance(block, Table):
                 for row in block.rows:
+                    line += 1
                     cells = [clean_line(c) for c in row]
                     layout_only = not any(is_slot(c) for c in cells) and not any(
                         (lab := index.lookup(c)) is not None and lab.kind == "row" for c in cells
                     )
                     if layout_only:
                         cells = [c for c in cells if c]
-                    out.extend(_Tok(c, cell=True) for c in cells)
+                    out.extend(_Tok(c, cell=True, line=line) for c in cells)
                     out.append(_ROW_END)
         return out
 
@@ -329,6 +344,9 @@ class _Tables:
         self.t4: list[_Tok] = []
         self.t4_seen = False
         self.headers_seen: set[tuple[str, str]] = set()
+        self.header_texts: list[tuple[str, str]] = []  # (label key, text as printed) of every header seen
+        self.misfits: list[tuple[str, RowPath, list[_Tok]]] = []
+        self.lines: dict[tuple[str, RowPath], int] = {}  # where each row's label was read
 
     def width(self, table: str, row: RowPath) -> int:
         return len(self.fmt.table(table).part_of(row).leaf_columns())
@@ -353,18 +371,41 @@ class _Tables:
                     self.header_variant(label, "".join(t.text for t in tokens[i - 1 : i + used]))
                 i += used
                 if label is not None:
-                    self.label(label)
+                    self.label(label, tok.line)
                     if self.current is not None and tok.cell:
                         i = self.skip_padding(tokens, i)
                 elif tok.cell and self.in_value_position(tokens, i - 1):
                     self.value(tok)  # e.g. 不详 where a number should be: an unreadable cell, not a new row
+                elif (headers := self.header_line(tok.text)) is not None:
+                    for header, text in headers:  # 结果维持 结果纠正 … on one line, separated by spaces
+                        self.header_variant(header, text)
+                        self.label(header, tok.line)
                 else:
-                    self.unknown(tok.text)
+                    self.unknown(tok.text, tok.line)
         self.close()
         self.finish()
 
+    def header_line(self, text: str) -> list[tuple[Label, str]] | None:
+        """A line of column headers separated by spaces, as labels; None unless every word is part of one."""
+        words = clean_line(text).split()
+        if len(words) < 2:
+            return None
+        out: list[tuple[Label, str]] = []
+        i = 0
+        while i < len(words):
+            for j in range(min(len(words), i + _MAX_JOIN), i, -1):  # the longest run of words that is a header
+                label = self.index.lookup("".join(words[i:j]))
+                if label is not None and label.kind == "header":
+                    out.append((label, " ".join(words[i:j])))
+                    i = j
+                    break
+            else:
+                return None
+        return out
+
     def header_variant(self, label: Label, text: str) -> None:
         """A column header printed with extra words, e.g. 现行有效件数 (历史累计): evaluators reject 擅自修改表头."""
+        self.header_texts.append((label.text, text))
         if normalize(text) != label.text and (label.text, text) not in self.headers_seen:
             self.headers_seen.add((label.text, text))
             self.m.note(
@@ -422,13 +463,10 @@ class _Tables:
 
     def value(self, tok: _Tok) -> None:
         cur = self.current
-        if cur is not None and cur.unknown is None:
-            if len(cur.slots) < self.width(cur.table, cur.row):
-                cur.slots.append(tok)
-            elif tok.text:
-                cur.extra.append(tok.text)
-        elif cur is not None:
-            cur.slots.append(tok)
+        if cur is not None:
+            cur.slots.append(tok)  # more values than columns: placement decides which belong here
+        elif tok.lone:
+            return  # a row border outside any row
         elif self.context == "四":
             self.t4.append(tok)
         elif self.context and tok.text:
@@ -437,9 +475,10 @@ class _Tables:
                 f"表{self.context}中的数值「{tok.text}」不属于任何一行，未导入",
                 table=self.context,
                 actual=tok.text,
+                line=tok.line,
             )
 
-    def label(self, label: Label) -> None:
+    def label(self, label: Label, line: int = 0) -> None:
         self.close()
         if label.table:
             self.context = label.table
@@ -453,14 +492,15 @@ class _Tables:
                     f"行「{label.text}」重复出现，只导入第一次出现的数值",
                     table=label.table,
                     row=label.row,
+                    line=line,
                 )
-                self.current = _Target(label.table, label.row, unknown=label.text)
+                self.current = _Target(label.table, label.row, unknown=label.text, line=line)
                 return
-            self.current = _Target(label.table, label.row)
+            self.current = _Target(label.table, label.row, line=line)
         elif label.kind in ("group", "caption"):
             self.parent = None
 
-    def unknown(self, text: str) -> None:
+    def unknown(self, text: str, line: int = 0) -> None:
         key = normalize(text)
         self.close()
         if self.context is None or not key or len(key) > _MAX_LABEL or is_prose(text):
@@ -470,21 +510,22 @@ class _Tables:
         parent = self.parent
         if self.context == "二" and parent is not None and not any(t.text for t in self.rows.get(("二", parent), [])):
             name = clean_line(text)
-            if not has_control_chars(name):
-                self.current = _Target("二", parent, sub=name)
+            if not breaks_yaml_name(name):
+                self.current = _Target("二", parent, sub=name, line=line)
                 return
         guess = self.fuzzy(key)
         if guess is not None:
-            self.current = _Target(self.context, guess.row)
+            self.current = _Target(self.context, guess.row, line=line)
             self.m.note(
                 "import-label-variant",
                 f"「{clean_line(text)}」按「{guess.text}」导入，请核对",
                 table=self.context,
                 row=guess.row,
                 actual=clean_line(text),
+                line=line,
             )
             return
-        self.current = _Target(self.context, (), unknown=clean_line(text))
+        self.current = _Target(self.context, (), unknown=clean_line(text), line=line)
 
     def fuzzy(self, key: str) -> Label | None:
         """An official row the text is a close variant of (e.g. 规范性文件 for 行政规范性文件)."""
@@ -515,15 +556,9 @@ class _Tables:
                     f"表{cur.table}中有无法对应官方格式的行「{cur.unknown}」（数值 {' '.join(numbers[:8])}），未导入",
                     table=cur.table,
                     actual=cur.unknown,
+                    line=cur.line,
                 )
             return
-        if cur.extra:
-            self.m.note(
-                "import-extra-cells",
-                f"行「{cur.sub or cur.row[-1]}」的数值多于栏目数，多出的「{' '.join(cur.extra[:8])}」未导入",
-                table=cur.table,
-                row=(*cur.row, cur.sub) if cur.sub else cur.row,
-            )
         if cur.sub is not None:
             names = self.subrows.setdefault(cur.row, {})
             if cur.sub in names:
@@ -532,12 +567,15 @@ class _Tables:
                     f"子项「{cur.sub}」重复出现，只导入第一次出现的数值",
                     table=cur.table,
                     row=(*cur.row, cur.sub),
+                    line=cur.line,
                 )
             else:
                 names[cur.sub] = cur.slots
+                self.lines[(cur.table, (*cur.row, cur.sub))] = cur.line
             return
         key = (cur.table, cur.row)
         self.labelled.add(key)
+        self.lines.setdefault(key, cur.line)
         if cur.slots and key not in self.rows:
             self.rows[key] = cur.slots
 
@@ -558,60 +596,77 @@ class _Tables:
                 continue
             for part in table.parts:
                 for row, _ in part.leaf_rows():
-                    self.finish_row(table.id, part, row)
+                    self.finish_row(table.id, row)
+        self.place_misfits()
 
-    def finish_row(self, table: str, part, row: RowPath) -> None:
+    def finish_row(self, table: str, row: RowPath) -> None:
         names = self.subrows.get(row) if self.fmt.table(table).local_subrows else None
         if names:
             self.report.split_row(table, row, list(names))
             for name, slots in names.items():
-                self.put(table, part, (*row, name), slots)
+                self.put(table, (*row, name), slots)
             return
         slots = self.rows.get((table, row))
+        line = self.lines.get((table, row), 0)
         if slots is None:
             if (table, row) in self.labelled:
-                self.m.note("import-missing-cell", f"行「{row[-1]}」没有数值", table=table, row=row)
+                self.m.note("import-missing-cell", f"行「{row[-1]}」没有数值", table=table, row=row, line=line)
             else:
                 self.m.note("import-missing-row", f"表{table}缺少行「{' / '.join(row)}」", table=table, row=row)
             return
-        self.put(table, part, row, slots)
+        self.put(table, row, slots)
 
-    def put(self, table: str, part, row: RowPath, slots: list[_Tok]) -> None:
-        columns = part.leaf_columns()
+    def columns(self, table: str, row: RowPath) -> list[tuple[ColPath, ColumnSpec]]:
+        return self.fmt.table(table).part_of(self.report.official_row(table, row)).leaf_columns()
+
+    def put(self, table: str, row: RowPath, slots: list[_Tok]) -> None:
+        """A row's values in order when they match its columns one to one; otherwise later, by placement."""
+        columns = self.columns(table, row)
         for col, _ in columns:
             self.report.cells[table][(row, col)] = None  # split_row fills new sub-rows with 0
-        for n, (col, spec) in enumerate(columns):
-            if n >= len(slots):
-                missing = ["/".join(c[-2:]) if table == "四" else c[-1] for c, _ in columns[n:]]
-                where = f"行「{row[-1]}」" if row else f"表{table}"
-                self.m.note(
-                    "import-missing-cell",
-                    f"{where}缺少{len(missing)}个数值（{'、'.join(missing)}）",
-                    table=table,
-                    row=row,
-                    column=col,
-                )
-                return
-            parsed = parse_value(slots[n].text, spec)
-            self.report.cells[table][(row, col)] = parsed.value
-            if parsed.problem:
-                self.m.note(
-                    "import-unreadable-cell",
-                    parsed.problem,
-                    table=table,
-                    row=row,
-                    column=col,
-                    actual=clean_line(slots[n].text),
-                )
-            if parsed.note:
-                self.m.note(
-                    "import-unit-converted",
-                    parsed.note,
-                    table=table,
-                    row=row,
-                    column=col,
-                    actual=clean_line(slots[n].text),
-                )
+        while len(slots) > len(columns) and not slots[-1].text:
+            slots = slots[:-1]  # blank cells past the last column (row borders) hold nothing to place
+        if len(slots) != len(columns):
+            self.misfits.append((table, row, slots))
+            return
+        for (col, spec), tok in zip(columns, slots, strict=True):
+            self.write(table, row, col, spec, tok)
+
+    def write(self, table: str, row: RowPath, col: ColPath, spec: ColumnSpec, tok: _Tok) -> None:
+        """One cell from its text: the value, or None with the original text kept and a finding."""
+        text = tok.text
+        unit = self.amount_unit(spec) if spec.type == "amount" else None
+        stated = re.search(r"元", normalize(text)) is not None
+        if unit == "元" and not stated and is_number(text):
+            text = f"{clean_line(text)}元"  # the header gives the unit: converted with a note, as a stated 元
+        parsed = parse_value(text, spec)
+        where = {"table": table, "row": row, "column": col, "actual": clean_line(tok.text), "line": tok.line}
+        self.report.cells[table][(row, col)] = parsed.value
+        if parsed.problem and not normalize(tok.text):
+            self.m.note("import-missing-cell", f"{_where(row, col, table)}：{parsed.problem}", **where)
+        elif parsed.problem:
+            self.report.set_raw(table, row, col, clean_line(tok.text))
+            self.m.note("import-unreadable-cell", parsed.problem, **where)
+        if parsed.note:
+            self.m.note("import-unit-converted", parsed.note, **where)
+        if spec.type == "amount" and parsed.value is not None and unit is None and not stated:
+            self.m.note(
+                "import-amount-unit-unknown",
+                f"金额单位不明：表头和数值「{clean_line(tok.text)}」都没有写明单位（元或万元），"
+                f"暂按所写数字 {clean_line(tok.text)} 导入（数据文件中的金额单位为万元），请核对后确认",
+                **where,
+            )
+
+    def amount_unit(self, spec: ColumnSpec) -> str | None:
+        """The unit the report's own header states for an amount column (万元 or 元), None if none."""
+        keys = {normalize(t) for t in (spec.label, spec.printed, *spec.aliases)}
+        keys |= {strip_paren_tail(k) for k in keys}
+        texts = [normalize(text) for key, text in self.header_texts if key in keys]
+        if any("万元" in t for t in texts):
+            return "万元"
+        if any("元" in t for t in texts):
+            return "元"
+        return None
 
     def finish_t4(self) -> None:
         part = self.fmt.table("四").parts[0]
@@ -623,16 +678,87 @@ class _Tables:
                 table="四",
             )
             return
-        width = len(part.leaf_columns())
-        if len(self.t4) > width:
-            extra = [t.text for t in self.t4[width:] if t.text]
-            if extra:
-                self.m.note(
-                    "import-extra-cells",
-                    f"表四的数值多于 {width} 个，多出的「{' '.join(extra[:8])}」未导入",
-                    table="四",
-                )
-        self.put("四", part, row, self.t4[:width])
+        self.lines.setdefault(("四", row), self.t4[0].line)
+        self.put("四", row, self.t4)
+
+    def place_misfits(self) -> None:
+        """Rows whose value count differs from their columns: only the cells whose place is certain.
+
+        Rows that placement settles completely go first, so that their cells can check the others.
+        """
+        rels = relations(self.report)
+        pending = list(self.misfits)
+        unsettled = {(t, r) for t, r, _ in pending}
+
+        def known(table: str, row: RowPath, col: ColPath) -> Value:
+            return None if (table, row) in unsettled else self.report.cells[table].get((row, col))
+
+        done: dict[tuple[str, RowPath], Placement] = {}
+        progress = True
+        while progress:
+            progress = False
+            for table, row, slots in pending:
+                if (table, row) in done:
+                    continue
+                found = self.placement(table, row, slots, rels, known)
+                if found.fitting == 1 and found.checked:
+                    done[(table, row)] = found
+                    unsettled.discard((table, row))
+                    progress = True
+        for table, row, slots in pending:
+            found = done.get((table, row)) or self.placement(table, row, slots, rels, known)
+            columns = self.columns(table, row)
+            for (col, spec), index in zip(columns, found.chosen, strict=True):
+                if index is not None:
+                    self.write(table, row, col, spec, slots[index])
+            self.misfit_finding(table, row, slots, found)
+
+    def placement(self, table: str, row: RowPath, slots: list[_Tok], rels: list, known) -> Placement:
+        columns = self.columns(table, row)
+        values = [
+            parse_value(t.text, spec).value for t, (_, spec) in zip(slots, _cycle(columns, len(slots)), strict=True)
+        ]
+        return place(table, row, [c for c, _ in columns], values, rels, known)
+
+    def misfit_finding(self, table: str, row: RowPath, slots: list[_Tok], found: Placement) -> None:
+        columns = self.columns(table, row)
+        names = ["/".join(c[-2:]) if table == "四" else c[-1] for c, _ in columns]
+        where = f"行「{row[-1]}」" if row else f"表{table}"
+        seen = " ".join(clean_line(t.text) or "（空）" for t in slots[:20]) + (" …" if len(slots) > 20 else "")
+        count = f"有 {len(slots)} 个数值（{seen}）"
+        count += f"，少于 {len(columns)} 个栏目" if len(slots) < len(columns) else f"，多于 {len(columns)} 个栏目"
+        blank = [n for n, i in zip(names, found.chosen, strict=True) if i is None]
+        used = {i for i in found.chosen if i is not None}
+        if not found.checked:
+            why = "该行没有可核对位置的合计关系，无法确定每个数值属于哪一栏"
+        elif found.fitting == 0:
+            why = "任何一种排法都与表中的合计关系不符，无法确定每个数值属于哪一栏"
+        elif found.fitting > 1:
+            why = f"有 {found.fitting} 种排法都符合表中的合计关系，无法确定每个数值属于哪一栏"
+        else:
+            why = "按表中的合计关系只有一种排法"
+        parts = [f"{where}{count}：{why}"]
+        if used and blank:
+            parts.append(f"已按位置确定的栏目照录，留空的栏目：{'、'.join(blank)}")
+        elif blank:
+            parts.append(f"本行全部留空（{'、'.join(blank)}）")
+        if len(slots) > len(columns) and found.fitting == 1:
+            left = [clean_line(t.text) for i, t in enumerate(slots) if i not in used and t.text]
+            if left:
+                parts.append(f"「{' '.join(left[:8])}」不属于本行，未导入")
+        line = slots[0].line if slots else self.lines.get((table, row), 0)
+        rule = "import-missing-cell" if len(slots) < len(columns) else "import-extra-cells"
+        column = columns[found.chosen.index(None)][0] if len(blank) == 1 else ()
+        self.m.note(rule, "；".join(parts), table=table, row=row, column=column, line=line)
+
+
+def _where(row: RowPath, col: ColPath, table: str) -> str:
+    return f"行「{row[-1]}」栏目「{col[-1]}」" if row else f"表{table}栏目「{'/'.join(col[-2:])}」"
+
+
+def _cycle(columns: list, count: int) -> list:
+    """The columns repeated to ``count`` entries (the spec a surplus value is read against)."""
+    return [columns[min(i, len(columns) - 1)] for i in range(count)]
 
 
 def _split_line(line: str) -> tuple[list[str], bool]:

@@ -65,7 +65,9 @@ def read(data: bytes, name: str) -> Document:
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportFailed(f"{name}：这是旧版 Word/Excel（.doc/.xls）文件，请另存为 .docx 或 .xlsx 后再导入")
     if data.startswith(b"%PDF"):
-        raise ImportFailed(f"{name}：暂不支持 PDF，请复制其中的文字另存为 .txt，或使用网页、Word、Excel 版本")
+        from govkit.importers.pdf import read_pdf
+
+        return read_pdf(data, name)
     text = decode(data, name)
     if re.search(r"<\s*(html|body|table|p|div|!doctype)[\s>]", text[:5000], re.I):
         try:

@@ -22,8 +22,13 @@ def template_dir() -> str:
     return str(resources.files("govkit.render").joinpath("templates", "nbconvert"))
 
 
+@cache
 def exporter() -> Any:
-    """A configured ``HTMLExporter`` using govkit's nbconvert template (extends ``lab``)."""
+    """This process's ``HTMLExporter`` using govkit's nbconvert template (extends ``lab``).
+
+    Built once per process and reused: building one loads templates and costs ~50 ms, which a batch
+    worker would otherwise pay for every agency.
+    """
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
     from traitlets.config import Config

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from govkit.checks.base import Finding
 from govkit.model import PREAMBLE, Report
+from govkit.references import fill
 from govkit.render.tables import SEVERITY_LABEL, build_tables
 
 Mode = Literal["publish", "review"]
@@ -25,10 +26,17 @@ _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 
 
 @cache
-def environment() -> jinja2.Environment:
-    """The Jinja environment of govkit's templates (autoescaping on)."""
+def environment(package: str = "govkit.render") -> jinja2.Environment:
+    """The Jinja environment of a govkit package's ``templates`` folder (autoescaping on).
+
+    Every page is built the same way: the report's own templates (such as ``grid.html.j2``, the
+    official table layout) can be imported from any package's templates.
+    """
+    loaders = [jinja2.PackageLoader(package, "templates")]
+    if package != "govkit.render":
+        loaders.append(jinja2.PackageLoader("govkit.render", "templates"))
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("govkit.render", "templates"),
+        loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         trim_blocks=False,
         keep_trailing_newline=True,
@@ -66,7 +74,7 @@ def render_fragment(report: Report, findings: Iterable[Finding] | None = None, m
         {
             "id": spec.id,
             "title": spec.title,
-            "lines": _lines(report.sections.get(spec.id)),
+            "lines": _lines(fill(report, report.sections.get(spec.id))),
             "grid": grids.get(spec.table) if spec.table else None,
         }
         for spec in report.format.sections
@@ -80,7 +88,7 @@ def render_fragment(report: Report, findings: Iterable[Finding] | None = None, m
         report=report,
         mode=mode,
         css=Markup(report_css()),
-        preamble=_lines(report.sections.get(PREAMBLE)),
+        preamble=_lines(fill(report, report.sections.get(PREAMBLE))),
         sections=sections,
         findings=shown,
         counts=counts,

@@ -10,13 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from govkit.datafile import atomic_write
 from govkit.errors import GovkitError
-
-if TYPE_CHECKING:
-    from govkit.batch.runner import Result
+from govkit.fs import atomic_write
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -69,24 +65,3 @@ def print_pdfs(jobs: Iterable[tuple[Path, Path]], on_done: Callable[[Path], None
         finally:
             browser.close()
     return errors
-
-
-def print_results(results: list[Result], out: Path, progress: bool = False) -> None:
-    """Print the PDF of every successful result of a batch; record failures on the results.
-
-    Args:
-        results: the batch's results (those without HTML are skipped).
-        out: the output folder the results' paths are relative to.
-        progress: show a progress bar with one step per report.
-    """
-    from tqdm import tqdm
-
-    wanted = {(Path(out) / r.html): r for r in results if r.ok and r.html}
-    with tqdm(total=len(wanted), desc="打印 PDF", unit="份", disable=not progress or not wanted) as bar:
-        errors = print_pdfs(((html, html.with_suffix(".pdf")) for html in wanted), on_done=lambda _html: bar.update(1))
-    for html, result in wanted.items():
-        if html in errors:
-            result.status, result.stage = "failed", "pdf"
-            result.error = f"{result.data_file}：{errors[html]}"
-        else:
-            result.pdf = html.with_suffix(".pdf").relative_to(out).as_posix()

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
-from govkit import datafile
+from govkit import datafile, fs
 from govkit.checks import Finding, run_checks
-from govkit.errors import GovkitError
+from govkit.errors import DataFileError, GovkitError
 from govkit.formats import ColPath, RowPath
 from govkit.model import LEVELS, PREAMBLE, Report
 from govkit.newreport import new_from_previous, write_new
@@ -188,7 +188,7 @@ class ReportEditor:
         """The file's bytes (to notice later changes on disk) and the report they hold."""
         data = _read(self.path)
         if data is None:
-            raise datafile.DataFileError(self.path, "文件不存在或无法读取")
+            raise DataFileError(self.path, "文件不存在或无法读取")
         return data, datafile.loads(data, self.path)
 
     def _open(self) -> bool:
@@ -553,7 +553,7 @@ class ReportEditor:
             return False
         try:
             text = datafile.dumps(self.report)
-            datafile.atomic_write(self.path, text)
+            fs.atomic_write(self.path, text)
         except (OSError, GovkitError) as exc:  # a disk problem, or content that could not be opened again
             self._set_status(f"保存失败：{getattr(exc, 'strerror', None) or exc}；磁盘上的原文件未改动", "error")
             return False
@@ -569,7 +569,7 @@ class ReportEditor:
             return None
         target = copy_path(self.path)
         try:
-            datafile.atomic_write(target, datafile.dumps(self.report))
+            fs.atomic_write(target, datafile.dumps(self.report))
         except (OSError, GovkitError) as exc:
             self._set_status(f"另存副本失败：{getattr(exc, 'strerror', None) or exc}", "error")
             return None

@@ -1,0 +1,154 @@
+"""Reading a data file's bytes into a YAML document: decoding, size and nesting limits, no anchors."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from govkit.errors import DataFileError
+
+MAX_BYTES = 2_000_000
+MAX_DEPTH = 12
+_CONTROL_RUN = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+
+
+class _Decimal(Decimal):
+    """A Decimal that remembers it came from a YAML float."""
+
+
+def yaml_engine() -> YAML:
+    """The round-trip YAML reader/writer of data files (floats read as exact decimals)."""
+    y = YAML(typ="rt")
+    y.width = 4096
+    y.allow_unicode = True
+    y.preserve_quotes = True
+    y.indent(mapping=2, sequence=4, offset=2)
+    y.constructor.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+    y.representer.add_representer(_Decimal, _represent_decimal)
+    y.representer.add_representer(Decimal, _represent_decimal)
+    return y
+
+
+def _construct_decimal(constructor: Any, node: Any) -> Any:
+    text = str(node.value).replace("_", "")
+    try:
+        value = _Decimal(text)
+    except InvalidOperation:
+        return text
+    return value if value.is_finite() else text
+
+
+def _represent_decimal(representer: Any, value: Decimal) -> Any:
+    text = format(value, "f")
+    if "." not in text:  # "0" would read back as an integer; "0.0" stays a plain, untagged float
+        text += ".0"
+    return representer.represent_scalar("tag:yaml.org,2002:float", text)
+
+
+def decode(raw: bytes | str, path: Path | str | None) -> str:
+    if isinstance(raw, str):
+        text = raw
+    else:
+        if len(raw) > MAX_BYTES:
+            raise DataFileError(path, f"文件过大（{len(raw)} 字节，上限 {MAX_BYTES} 字节）")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise DataFileError(
+                path, "文件不是 UTF-8 编码（GBK 等编码的文件请先用 govkit import 导入或另存为 UTF-8）", line
+            ) from None
+    if len(text) > MAX_BYTES:
+        raise DataFileError(path, f"内容过长（{len(text)} 个字符，上限 {MAX_BYTES}）")
+    if not text.strip():
+        raise DataFileError(path, "文件是空的")
+    bad = next((i for i, ch in enumerate(text) if ch == "\x00"), None)
+    if bad is not None:
+        raise DataFileError(path, "文件含有空字符（\\0），不是文本文件", text[:bad].count("\n") + 1)
+    return text
+
+
+def parse(text: str, path: Path | str | None) -> Any:
+    # The parser recurses per nesting level: refuse absurd bracket nesting before it gets there
+    # (a real data file nests flow brackets two deep).
+    deep = _deepline_of(text, limit=100)
+    if deep is not None:
+        raise DataFileError(path, f"嵌套层次过深（超过 {MAX_DEPTH} 层）", deep)
+    try:
+        doc = yaml_engine().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = (exc.problem or exc.context or "格式错误").strip()
+        if "duplicate key" in problem or "found duplicate key" in str(exc):
+            problem = "重复的键"
+        raise DataFileError(path, f"YAML 语法错误：{problem}", line) from None
+    except RecursionError:
+        raise DataFileError(path, f"嵌套层次过深（超过 {MAX_DEPTH} 层）", _deepline_of(text)) from None
+    except (YAMLError, ValueError, TypeError, IndexError, KeyError, AttributeError, OverflowError) as exc:
+        # ruamel.yaml itself fails on some inputs (e.g. "+_" resolved as an integer: IndexError)
+        raise DataFileError(path, f"YAML 语法错误：{type(exc).__name__}") from None
+    _refuse_anchors(doc, path)
+    return doc
+
+
+def _refuse_anchors(doc: Any, path: Path | str | None) -> None:
+    """Reject anchors and aliases (an alias bomb stays small in memory but explodes in any walk)."""
+    seen: set[int] = set()
+    stack: list[tuple[Any, int, Any, Any]] = [(doc, 1, None, None)]
+    while stack:
+        node, depth, parent, key = stack.pop()
+        anchor = getattr(getattr(node, "anchor", None), "value", None)
+        is_container = isinstance(node, (dict, list))
+        if anchor or (is_container and id(node) in seen):
+            raise DataFileError(
+                path,
+                "不允许使用 YAML 锚点或别名（& 或 *），请直接写出数值",
+                line_of(parent, key) or line_of(node, None),
+            )
+        if not is_container:
+            continue
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise DataFileError(path, f"嵌套层次过深（超过 {MAX_DEPTH} 层）", line_of(node, None))
+        items = list(node.items() if isinstance(node, dict) else enumerate(node))
+        for k, child in reversed(items):  # reversed: the first problem in reading order is reported
+            stack.append((child, depth + 1, node if isinstance(node, dict) else None, k))
+
+
+def _deepline_of(text: str, limit: int = MAX_DEPTH) -> int | None:
+    """The line where flow brackets first nest deeper than ``limit``."""
+    if text.count("[") + text.count("{") <= limit:
+        return None
+    depth = 0
+    for index, char in enumerate(text):
+        if char in "[{":
+            depth += 1
+            if depth > limit:
+                return text.count("\n", 0, index) + 1
+        elif char in "]}":
+            depth -= 1
+    return None
+
+
+def line_of(node: Any, key: Any) -> int | None:
+    try:
+        if key is not None and isinstance(node, CommentedMap) and key in node:
+            return node.lc.key(key)[0] + 1
+        if node is not None and hasattr(node, "lc"):
+            return node.lc.line + 1
+    except (AttributeError, KeyError, TypeError):
+        return None
+    return None
+
+
+def quote(value: Any) -> str:
+    # Quoted back to a terminal or a page: one line, no control characters (no terminal escapes).
+    text = _CONTROL_RUN.sub(" ", str(value))
+    return text if len(text) <= 30 else text[:30] + "…"

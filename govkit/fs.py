@@ -1,0 +1,156 @@
+"""The one way govkit writes a file: atomically, keeping the file's permissions.
+
+Readers (a browser, a colleague's editor, the batch) see the old content or the new one, never a
+part: the content goes to a temporary file in the target's folder, is flushed to disk and then
+renamed over the target. An existing file keeps its mode (a 0664 file in a shared folder stays
+group-writable); a new file gets the mode any other program would give it (``0o666 & ~umask``).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from govkit.errors import GovkitError, one_line
+
+MAX_TEMP_STEM = 100  # bytes of the target's name kept in a temporary file's name (names are at most 255 bytes)
+
+
+class WriteError(GovkitError, OSError):
+    """A file that cannot be written (no permission, a file where a folder should be, disk full…).
+
+    Both a :class:`GovkitError` (one line for the user) and an :class:`OSError` (for callers that
+    already handle those); whatever the file held before is unchanged.
+    """
+
+    def __str__(self) -> str:
+        return one_line(str(self.strerror))
+
+
+class TargetExistsError(WriteError):
+    """:func:`atomic_create` found the file already there; nothing was written."""
+
+
+def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
+    """Write a file so that readers see the old content or the new one, never a part.
+
+    Args:
+        path: the file to write; missing folders are created.
+        data: the content; text is written as UTF-8.
+
+    Raises:
+        WriteError: the file cannot be written; the old content (if any) is untouched.
+    """
+    _write(Path(path), data, replace=True)
+
+
+def atomic_create(path: str | os.PathLike[str], data: str | bytes) -> None:
+    """Write a new file atomically; never replace one, even one that appears while writing.
+
+    Raises:
+        TargetExistsError: the file exists already (nothing was written).
+        WriteError: the file cannot be written.
+    """
+    _write(Path(path), data, replace=False)
+
+
+def new_file_mode() -> int:
+    """The mode a newly created file gets: ``0o666`` without the process's umask bits."""
+    return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    # Linux reports the umask without changing it; os.umask() would briefly change it for every thread.
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _write(path: Path, data: str | bytes, replace: bool) -> None:
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        _write_payload(path, payload, replace)
+    except WriteError:
+        raise
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise WriteError(exc.errno, f"{path}：无法写入（{reason}）；原有文件（如有）未改动") from None
+
+
+def _write_payload(path: Path, payload: bytes, replace: bool) -> None:
+    if path.is_dir():
+        raise WriteError(21, f"{path}：这是一个文件夹，无法写成文件")
+    if not replace and os.path.lexists(path):
+        raise TargetExistsError(17, f"{path}：文件已存在")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{_temp_stem(path.name)}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _copy_permissions(path, tmp)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            _link_new(tmp, path)
+        _sync_folder(path.parent)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _link_new(tmp: str, path: Path) -> None:
+    try:
+        os.link(tmp, path)  # fails if the target appeared meanwhile; never replaces
+    except FileExistsError:
+        raise TargetExistsError(17, f"{path}：文件已存在") from None
+    except OSError:  # file systems without hard links: the check before writing is the best there is
+        if os.path.lexists(path):
+            raise TargetExistsError(17, f"{path}：文件已存在") from None
+        os.replace(tmp, path)
+
+
+def _copy_permissions(path: Path, tmp: str) -> None:
+    """Give the temporary file the target's mode (and, where allowed, its owner and group)."""
+    try:
+        current = os.stat(path)
+    except OSError:  # no file yet (or a dangling link): mkstemp's 0600 becomes what any program would create
+        os.chmod(tmp, new_file_mode())
+        return
+    for owner in ((current.st_uid, current.st_gid), (-1, current.st_gid)):
+        try:
+            os.chown(tmp, *owner)
+            break
+        except OSError:  # only root may give a file away; a group the writer is not in is kept as is
+            continue
+    os.chmod(tmp, current.st_mode & 0o7777)  # after chown, which clears set-id bits
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename durable; not every system can open or sync a folder (best effort)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _temp_stem(name: str) -> str:
+    """The target's name cut to :data:`MAX_TEMP_STEM` bytes, so the temporary name stays a valid name."""
+    return name.encode("utf-8")[:MAX_TEMP_STEM].decode("utf-8", "ignore")
+
+
+__all__ = ["TargetExistsError", "WriteError", "atomic_create", "atomic_write", "new_file_mode"]

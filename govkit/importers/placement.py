@@ -1,0 +1,146 @@
+"""Placing the values of a row whose cell count does not match its header, only where certain.
+
+Text extracted from PDFs and web pages loses cells and splits rows, so a row may show fewer or
+more values than its columns. Filling such a row left to right puts numbers in the wrong cells.
+Instead every order-keeping way of laying the values over the columns is tried against the
+table's own arithmetic (表三's row 总计, the (七)总计 row and the per-column balance, 表四's
+总计 per group), using only cells already known to be right. A cell is placed when every
+arrangement that fits gives it the same value; every other cell stays blank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import combinations
+from math import comb
+
+from govkit.formats import ColPath, RowPath
+from govkit.model import Report, Value
+
+Cell = tuple[RowPath, ColPath]
+Relation = dict[tuple[str, RowPath, ColPath], int]  # sum(coefficient * cell) == 0
+MAX_ARRANGEMENTS = 20_000
+_MISSING = object()
+
+
+def relations(report: Report) -> list[Relation]:
+    """The linear identities between the cells of tables 三 and 四 (勾稽关系, as checks/arithmetic.py)."""
+    fmt = report.format
+    out: list[Relation] = []
+    part3 = report.table("三").parts[0]
+    total = fmt.column("三", "total")
+    columns = [path for path, _ in part3.leaf_columns()]
+    rows3 = report.rows("三")
+    for row in rows3:  # 总计 = the six applicant columns
+        rel: Relation = {("三", row, total): -1}
+        rel.update({("三", row, c): 1 for c in columns if c != total})
+        out.append(rel)
+    handled = fmt.row("三", "outcomes", "total")
+    group = handled[:-1]
+    outcomes = [r for r in rows3 if r[: len(group)] == group and r != handled]
+    received, carried_in, carried_over = (fmt.row("三", i) for i in ("received", "carried_in", "carried_over"))
+    for col in columns:
+        rel = {("三", handled, col): -1}
+        rel.update({("三", r, col): 1 for r in outcomes})
+        out.append(rel)
+        out.append(
+            {
+                ("三", received, col): 1,
+                ("三", carried_in, col): 1,
+                ("三", handled, col): -1,
+                ("三", carried_over, col): -1,
+            }
+        )
+    part4 = report.table("四").parts[0]
+    groups: dict[ColPath, list[tuple[ColPath, bool]]] = {}
+    for path, spec in part4.leaf_columns():
+        groups.setdefault(path[:-1], []).append((path, spec.role == "total"))
+    for row in report.rows("四"):
+        for leaves in groups.values():
+            if any(is_total for _, is_total in leaves):
+                out.append({("四", row, p): (-1 if is_total else 1) for p, is_total in leaves})
+    return out
+
+
+@dataclass(frozen=True)
+class Placement:
+    """The outcome for one row: for each column the index of the value placed there (None: blank)."""
+
+    chosen: tuple[int | None, ...]
+    arrangements: int  # how many arrangements were tried
+    fitting: int  # how many fit the arithmetic
+    checked: bool  # whether any identity could test an arrangement at all
+
+
+def arrangements(count: int, width: int) -> Iterator[tuple[int | None, ...]]:
+    """Every order-keeping assignment of ``count`` values to ``width`` columns (index per column)."""
+    if count <= width:
+        for filled in combinations(range(width), count):
+            slots: list[int | None] = [None] * width
+            for value_index, column in enumerate(filled):
+                slots[column] = value_index
+            yield tuple(slots)
+    else:
+        yield from combinations(range(count), width)
+
+
+def place(
+    table: str,
+    row: RowPath,
+    columns: list[ColPath],
+    values: list[Value],
+    rels: list[Relation],
+    known: Callable[[str, RowPath, ColPath], Value],
+) -> Placement:
+    """Which of ``values`` (in their order, None for an unreadable or empty one) go to which column.
+
+    ``known`` gives the value of a cell outside this row that is known to be right, None if not.
+    """
+    width = len(columns)
+    total = comb(max(width, len(values)), min(width, len(values)))
+    if total > MAX_ARRANGEMENTS or not values:
+        return Placement((None,) * width, total, 0, False)
+    mine = {(table, row, c): i for i, c in enumerate(columns)}
+    touching = [rel for rel in rels if any(k in mine for k in rel)]
+    fitting: list[tuple[int | None, ...]] = []
+    checked = False
+    for slots in arrangements(len(values), width):
+        row_values = [values[i] if i is not None else None for i in slots]
+        ok = True
+        for rel in touching:
+            verdict = _holds(rel, mine, row_values, known)
+            if verdict is not None:
+                checked = True
+                ok = ok and verdict
+            if not ok:
+                break
+        if ok:
+            fitting.append(slots)
+    chosen: list[int | None] = []
+    for n in range(width):
+        seen = {values[s[n]] if s[n] is not None else _MISSING for s in fitting}
+        first = fitting[0][n] if fitting else None
+        certain = len(seen) == 1 and first is not None and values[first] is not None
+        chosen.append(first if certain else None)
+    return Placement(tuple(chosen), total, len(fitting), checked)
+
+
+def _holds(
+    rel: Relation, mine: dict, row_values: list[Value], known: Callable[[str, RowPath, ColPath], Value]
+) -> bool | None:
+    """Whether an identity holds (False also when it forces a negative count); None if it cannot tell."""
+    acc: int | Decimal = 0
+    unknown: list[int] = []
+    for key, coef in rel.items():
+        value = row_values[mine[key]] if key in mine else known(*key)
+        if value is None:
+            unknown.append(coef)
+            continue
+        acc += coef * value
+    if not unknown:
+        return acc == 0
+    if len(unknown) == 1:
+        return -acc * unknown[0] >= 0  # the one unknown count would be -acc / coef: never negative
+    return None
