@@ -168,8 +168,8 @@ def test_every_page_has_text_and_a_page_number_and_table_three_starts_with_its_h
         assert len("".join(lines[:-1])) > 20, f"page {number} has no text besides its number"
         gray = Image.open(image).convert("L")
         body = gray.crop((0, 0, gray.width, int(gray.height * 0.88)))  # above the footer
-        dark = sum(body.histogram()[:128])
-        assert dark > 500, f"page {number} is blank above its footer ({dark} dark pixels)"
+        inked = sum(body.histogram()[:200])  # text at 40 dpi is grey, not black; a blank page has none
+        assert inked > 1000, f"page {number} is blank above its footer ({inked} inked pixels)"
     joined = [t.replace(" ", "") for t in texts]
     assert f"{agency}" in joined[0] and "年度报告" in joined[0]  # the report starts on page 1
     heading = next(n for n, t in enumerate(joined) if "三、收到和处理政府信息公开申请情况" in t)
