@@ -63,7 +63,7 @@ def write_index(
     for r in results:
         if r.agency and r.year:
             by_agency.setdefault(r.agency, []).append(r)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for r in results:
         status = statuses.get(r.data_file, r.check_status)
         others = sorted((o for o in by_agency.get(r.agency, []) if o is not r and o.html), key=lambda o: -(o.year or 0))

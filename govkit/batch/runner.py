@@ -180,7 +180,11 @@ def _print_pdfs(results: list[Result], out: Path, progress: bool = False) -> Non
 
     wanted = {(out / r.html): r for r in results if r.ok and r.html}
     with tqdm(total=len(wanted), desc="打印 PDF", unit="份", disable=not progress or not wanted) as bar:
-        errors = print_pdfs(((html, html.with_suffix(".pdf")) for html in wanted), on_done=lambda _html: bar.update(1))
+
+        def step(_html: Path) -> None:
+            bar.update(1)
+
+        errors = print_pdfs(((html, html.with_suffix(".pdf")) for html in wanted), on_done=step)
     for html, result in wanted.items():
         if html in errors:
             _fail(result, "pdf", f"{result.data_file}：{errors[html]}")
