@@ -24,6 +24,7 @@ RULES = {
     "t4-total",
     "cell-type",
     "cell-blank",
+    "cell-unreadable",
     "format-year",
     "sections",
     "section-thin",
@@ -92,7 +93,9 @@ def test_t3_balance(good):
     found = only(good, "t3-balance")
     assert [(x.table, x.row, x.column) for x in found] == [("三", (), natural), ("三", (), total)]
     assert int(found[0].actual) == int(found[0].expected) + 1
-    assert found[0].message.startswith("表三 / 自然人：")
+    # One canonical place: full official label paths, and the message starts with the same string.
+    assert found[0].place == "表三 / 申请人情况 / 自然人"
+    assert found[0].message.startswith(found[0].place + "：")
 
 
 def test_t3_outcome_total(good):
@@ -119,7 +122,7 @@ def test_t3_row_total_message_names_the_place():
     assert (x.expected, x.actual) == (str(before + 1), str(before))
     assert (
         x.message
-        == f"表三 / 一、本年新收政府信息公开申请数量 / 总计：应为 {before + 1}（自然人+法人或其他组织各项之和），实为 {before}"
+        == f"表三 / 一、本年新收政府信息公开申请数量 / 申请人情况 / 总计：应为 {before + 1}（自然人+法人或其他组织各项之和），实为 {before}"
     )
 
 
@@ -173,21 +176,54 @@ def test_cell_type_signed_and_amounts():
     assert "不小于 0" in x.message
 
 
-def test_cell_blank_one_finding_per_cell_including_local_subrows(example_report):
+def test_cell_blank_one_finding_per_table_part_including_local_subrows(example_report):
     report = example_report
     assert only(report, "cell-blank") == []
     sub = ("第二十条第（五）项", "其他对外管理服务事项", "行政确认")
     report.cells["二"][(sub, ("处理决定数量",))] = None
     report.cells["四"][((), ("行政复议", "总计"))] = None
+    report.cells["四"][((), ("行政诉讼", "复议后起诉", "结果维持"))] = None
     found = only(report, "cell-blank")
-    assert [(x.table, x.row, x.column) for x in found] == [
-        ("二", sub, ("处理决定数量",)),
-        ("四", (), ("行政复议", "总计")),
+    assert [(x.table, x.row, x.column, x.severity) for x in found] == [
+        ("二", sub, ("处理决定数量",), "error"),  # one blank in the part: its very cell
+        ("四", (), (), "error"),
     ]
     assert (
         found[0].message
-        == "表二 / 第二十条第（五）项 / 其他对外管理服务事项 / 行政确认 / 处理决定数量：单元格空白，没有数据时应填 0"
+        == "表二 / 第二十条第（五）项：1 个单元格空白，没有数据时应填 0（其他对外管理服务事项 / 行政确认：处理决定数量）"
     )
+    assert found[1].message == (
+        "表四：2 个单元格空白，没有数据时应填 0（行政复议 / 总计、行政诉讼 / 复议后起诉 / 结果维持）"
+    )
+
+
+def test_cell_blank_groups_a_hundred_blanks_into_a_few_lines(example_report):
+    report = example_report
+    blanks = 0
+    for (row, col), _ in list(report.cells["三"].items()):
+        if col[-1] in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"):
+            report.cells["三"][(row, col)] = None  # the legal-person columns left empty
+            blanks += 1
+    assert blanks > 100
+    (x,) = only(report, "cell-blank")
+    assert x.table == "三" and x.actual == f"{blanks} 个单元格空白" and str(blanks) in x.message
+    assert x.message.count("法律服务机构") == blanks // 5
+
+
+def test_unreadable_text_is_named_not_called_blank(example_report):
+    report = example_report
+    row = ("第二十条第（一）项", "规章")
+    report.set_raw("二", row, ("本年新制作数量",), "abc")
+    report.set_raw("二", row, ("本年新公开数量",), "-2")
+    assert only(report, "cell-blank") == []
+    found = only(report, "cell-unreadable")
+    assert [(x.row, x.column, x.actual, x.severity) for x in found] == [
+        (row, ("本年新制作数量",), "abc", "error"),
+        (row, ("本年新公开数量",), "-2", "error"),
+    ]
+    assert "「abc」不是数字" in found[0].message and "单元格空白" not in found[0].message
+    assert "「-2」不是非负整数" in found[1].message
+    assert all(x.rule != "cell-type" for x in run_checks(report))
 
 
 # --- structure -----------------------------------------------------------------------------------
@@ -368,7 +404,7 @@ def test_prose_numbers_on_the_example_are_consistent(example_report):
     row, total = f.row("三", "received"), f.column("三", "total")
     example_report.set("三", row, total, 2)  # text says 没有收到新的依申请公开
     (x,) = only(example_report, "prose-numbers")
-    assert (x.table, x.row, x.column, x.section, x.expected, x.actual) == ("三", row, total, "一", "2", "0")
+    assert (x.table, x.row, x.column, x.section, x.expected, x.actual) == ("三", row, total, "一", "0", "2")
     assert "没有收到新的依申请公开" in x.message
 
 
@@ -393,12 +429,14 @@ def test_prose_numbers_outcomes_like_shanghai_2019():
         report.set("三", r, total, 0)
     report.set("三", withheld[0], total, 3)
     found = {x.row: x for x in only(report, "prose-numbers")}
-    assert set(found) == {("三、本年度办理结果",), ("三、本年度办理结果", "（四）无法提供")}
-    assert (found[("三、本年度办理结果",)].expected, found[("三、本年度办理结果",)].actual) == ("275", "258")
+    assert set(found) == {(), ("三、本年度办理结果", "（四）无法提供")}
+    # （一）+（二） is a sum of cells, no one place: the finding sits in the prose, actual = the stated figure.
+    assert (found[()].table, found[()].place, found[()].section) == ("", "第一部分", "一")
+    assert (found[()].expected, found[()].actual) == ("275", "258")
     assert (
         found[("三、本年度办理结果", "（四）无法提供")].expected,
         found[("三、本年度办理结果", "（四）无法提供")].actual,
-    ) == ("337", "265")
+    ) == ("265", "337")
 
 
 @pytest.mark.parametrize(
@@ -425,7 +463,8 @@ def test_prose_numbers_reads_numbers_in_many_forms(text, rule_row, stated):
     report.set("三", f.row("三", "carried_over"), total, 50)
     found = only(report, "prose-numbers")
     assert found, text
-    assert any(x.row == rule_row and x.actual == str(stated) for x in found), found
+    # The stated figure is ``expected`` when the place is a table cell, ``actual`` when it is the prose.
+    assert any(x.row == rule_row and (x.expected if x.table else x.actual) == str(stated) for x in found), found
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from govkit import datafile
 from govkit.checks.files import check_paths
+from govkit.findings import FINDING_COLUMNS
 
 CHECKS = Path(__file__).resolve().parent / "fixtures" / "checks"
 
@@ -42,20 +43,7 @@ def test_json_output_has_finding_fields_and_file(cli, params_copy):
     result = run(cli, str(params_copy), "--format", "json")
     records = json.loads(result.output)
     assert len(records) == 1
-    assert set(records[0]) == {
-        "agency",
-        "year",
-        "rule",
-        "severity",
-        "table",
-        "row",
-        "column",
-        "expected",
-        "actual",
-        "message",
-        "section",
-        "file",
-    }
+    assert set(records[0]) == {*FINDING_COLUMNS, "file"}
     assert records[0]["file"].endswith("北京市密云区穆家峪镇.yaml")
 
 
@@ -68,9 +56,23 @@ def test_previous_year_is_found_in_the_sibling_year_folder(cli, tmp_path):
     result = run(cli, str(current), "--format", "json")
     assert result.exit_code == 1
     records = json.loads(result.output)
-    assert [(r["rule"], r["row"], r["column"], r["expected"], r["actual"]) for r in records] == [
-        ("carryover", "二、上年结转政府信息公开申请数量", "申请人情况 / 自然人", "0", "1"),
-        ("carryover", "二、上年结转政府信息公开申请数量", "申请人情况 / 总计", "2", "3"),
+    assert [(r["rule"], r["place"], r["row"], r["column"], r["expected"], r["actual"]) for r in records] == [
+        (
+            "carryover",
+            "表三 / 二、上年结转政府信息公开申请数量 / 申请人情况 / 自然人",
+            ["二、上年结转政府信息公开申请数量"],
+            ["申请人情况", "自然人"],
+            "0",
+            "1",
+        ),
+        (
+            "carryover",
+            "表三 / 二、上年结转政府信息公开申请数量 / 申请人情况 / 总计",
+            ["二、上年结转政府信息公开申请数量"],
+            ["申请人情况", "总计"],
+            "2",
+            "3",
+        ),
     ]
     (result_2021,) = check_paths([current])
     assert result_2021.previous == renamed

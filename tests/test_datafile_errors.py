@@ -109,6 +109,7 @@ def test_check_command_in_a_real_process_on_all_bad_files(tmp_path):
 
     records = json.loads(done.stdout)
     assert {Path(r["file"]).name for r in records} == set(CASES)
-    assert all(r["severity"] == "error" and r["rule"] == "datafile" for r in records)
+    assert all(r["severity"] == "error" and r["rule"] == "datafile-unreadable" for r in records)
+    assert all(r["source"] == "datafile" for r in records)
     lone = subprocess.run([*cmd[:4], str(folder)], capture_output=True, text=True, timeout=120)
     assert lone.returncode != 0 and "Traceback" not in lone.stdout + lone.stderr

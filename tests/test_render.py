@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from bs4 import BeautifulSoup
 
-from govkit.checks.base import Finding
+from govkit.findings import Finding
 from govkit.formats import load_format
 from govkit.render import load_for_render, render_fragment, render_page
 from govkit.render.jsonio import findings_to_records, report_to_dict

@@ -21,10 +21,10 @@ from govkit.paths import safe_name
 
 def problems_line(findings: list, shown: int = 3) -> str:
     """The findings in one line: errors first, at most ``shown`` of them spelt out, the rest counted."""
-    from govkit.render.tables import SEVERITY_LABEL
+    from govkit.findings import SEVERITY_LABELS
 
     ordered = sorted(findings, key=lambda f: f.severity != "error")
-    parts = [f"【{SEVERITY_LABEL.get(f.severity, f.severity)}】{f.message}" for f in ordered[:shown]]
+    parts = [f"【{SEVERITY_LABELS.get(f.severity, f.severity)}】{f.message}" for f in ordered[:shown]]
     if len(ordered) > shown:
         parts.append(f"另有 {len(ordered) - shown} 项（共 {len(ordered)} 项，见审阅稿）")
     return "；".join(parts)

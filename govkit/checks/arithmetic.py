@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from govkit.checks.base import CheckContext, Finding, registry
 from govkit.checks.common import num, place, t3_value_columns
+from govkit.checks.registry import CheckContext, registry
+from govkit.findings import Finding
 from govkit.formats import ColPath, RowPath
 from govkit.model import Report, Value
 
 
 @registry.register(
-    "t3-balance", "error", "表三每一列：一、本年新收 + 二、上年结转 = 三、（七）总计 + 四、结转下年度继续办理"
+    "t3-balance",
+    "error",
+    title="表三勾稽关系",
+    message="表三每一列：一、本年新收 + 二、上年结转 = 三、（七）总计 + 四、结转下年度继续办理",
 )
 def t3_balance(ctx: CheckContext) -> Iterator[Finding]:
     report, fmt = ctx.report, ctx.report.format
@@ -24,9 +28,8 @@ def t3_balance(ctx: CheckContext) -> Iterator[Finding]:
             continue  # blank or bad cells are reported by cell-blank / cell-type
         left, right = values[0] + values[1], values[2] + values[3]  # type: ignore[operator]
         if left != right:
-            yield Finding(
-                rule="t3-balance",
-                severity="error",
+            yield registry.finding(
+                "t3-balance",
                 table="三",
                 column=col,
                 expected=str(left),
@@ -38,7 +41,12 @@ def t3_balance(ctx: CheckContext) -> Iterator[Finding]:
             )
 
 
-@registry.register("t3-outcome-total", "error", "表三每一列：（七）总计 = 各项办理结果（（一）至（六）各行）之和")
+@registry.register(
+    "t3-outcome-total",
+    "error",
+    title="办理结果总计",
+    message="表三每一列：（七）总计 = 各项办理结果（（一）至（六）各行）之和",
+)
 def t3_outcome_total(ctx: CheckContext) -> Iterator[Finding]:
     report, fmt = ctx.report, ctx.report.format
     total_row = fmt.row("三", "outcomes", "total")
@@ -50,7 +58,9 @@ def t3_outcome_total(ctx: CheckContext) -> Iterator[Finding]:
         yield from _sum_mismatch("t3-outcome-total", report, total_row, col, parts, "（一）至（六）各项办理结果之和")
 
 
-@registry.register("t3-row-total", "error", "表三每一行：总计 = 自然人 + 法人或其他组织各项之和")
+@registry.register(
+    "t3-row-total", "error", title="表三行合计", message="表三每一行：总计 = 自然人 + 法人或其他组织各项之和"
+)
 def t3_row_total(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
     columns, total = t3_value_columns(report)
@@ -69,9 +79,8 @@ def _sum_mismatch(
         return  # blank or bad cells are reported by cell-blank / cell-type
     expected = sum(values)  # type: ignore[arg-type]
     if expected != actual:
-        yield Finding(
-            rule=rule,
-            severity="error",
+        yield registry.finding(
+            rule,
             table="三",
             row=row,
             column=col,
@@ -84,7 +93,8 @@ def _sum_mismatch(
 @registry.register(
     "t4-total",
     "error",
-    "表四：行政复议、未经复议直接起诉、复议后起诉各自的总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结",
+    title="表四总计",
+    message="表四：行政复议、未经复议直接起诉、复议后起诉各自的总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结",
 )
 def t4_total(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
@@ -104,9 +114,8 @@ def t4_total(ctx: CheckContext) -> Iterator[Finding]:
             expected = sum(parts)  # type: ignore[arg-type]
             if expected != actual:
                 names = "+".join(p[-1] for p, s in leaves if s.role != "total")
-                yield Finding(
-                    rule="t4-total",
-                    severity="error",
+                yield registry.finding(
+                    "t4-total",
                     table="四",
                     row=row,
                     column=total,

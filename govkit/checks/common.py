@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from govkit.findings import place_of
 from govkit.formats import ColPath, ColumnSpec, RowPath
 from govkit.model import Report
 
@@ -31,20 +32,20 @@ def show(value: object) -> str:
 
 
 def place(report: Report, table: str, row: RowPath = (), column: ColPath = ()) -> str:
-    """The place in Chinese, e.g. ``表三 / 一、本年新收政府信息公开申请数量 / 总计``.
+    """The canonical place string of a cell (:func:`govkit.findings.place_of`), for messages.
 
-    Column groups that the official layout prints only as a header band (申请人情况,
-    法人或其他组织) are left out, as in the data files.
+    ``report`` is unused: the place is a function of the label paths alone, so a message and
+    :attr:`Finding.place` always read the same.
     """
-    shown = column
-    if column:
-        try:
-            part = report.table(table).part_of(report.official_row(table, row))
-            shown = part.data_key(column)
-        except (KeyError, StopIteration):
-            shown = column
-    parts = [f"表{table}"] if table else []
-    return " / ".join([*parts, *(label for label in row if label), *(label for label in shown if label)])
+    return place_of(table, row, column)
+
+
+def part_id(report: Report, table: str, row: RowPath) -> str:
+    """The id of the table part that holds ``row`` ("" when the row names no single part)."""
+    try:
+        return report.table(table).part_of(report.official_row(table, row)).id
+    except (KeyError, StopIteration):
+        return ""
 
 
 def column_specs(report: Report, table_id: str, row: RowPath) -> dict[ColPath, ColumnSpec]:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from govkit.checks.base import CheckContext, Finding, registry
 from govkit.checks.common import num, place, t3_value_columns
+from govkit.checks.registry import CheckContext, registry
 from govkit.checks.similarity import similarity
+from govkit.findings import Finding
 from govkit.model import Report
 
 SIMILAR_SECTIONS = ("一", "五")
@@ -25,7 +26,11 @@ def _previous(ctx: CheckContext) -> Report | None:
 
 
 @registry.register(
-    "carryover", "error", "表三：本年“二、上年结转”须等于上年“四、结转下年度继续办理”（逐列）", cross_year=True
+    "carryover",
+    "error",
+    title="上年结转衔接",
+    message="表三：本年“二、上年结转”须等于上年“四、结转下年度继续办理”（逐列）",
+    cross_year=True,
 )
 def carryover(ctx: CheckContext) -> Iterator[Finding]:
     prev = _previous(ctx)
@@ -40,9 +45,8 @@ def carryover(ctx: CheckContext) -> Iterator[Finding]:
         actual = num(report.get("三", carried_in, col))
         if expected is None or actual is None or expected == actual:
             continue
-        yield Finding(
-            rule="carryover",
-            severity="error",
+        yield registry.finding(
+            "carryover",
             table="三",
             row=carried_in,
             column=col,
@@ -58,7 +62,8 @@ def carryover(ctx: CheckContext) -> Iterator[Finding]:
 @registry.register(
     "t2-stock",
     "warning",
-    "表二第二十条第（一）项（2021 版）：现行有效件数 = 上年现行有效件数 + 本年制发件数 − 本年废止件数",
+    title="现行有效件数衔接",
+    message="表二第二十条第（一）项（2021 版）：现行有效件数 = 上年现行有效件数 + 本年制发件数 − 本年废止件数",
     cross_year=True,
 )
 def t2_stock(ctx: CheckContext) -> Iterator[Finding]:
@@ -76,9 +81,8 @@ def t2_stock(ctx: CheckContext) -> Iterator[Finding]:
             continue
         expected = last + values[0] - values[1]  # type: ignore[operator]
         if expected != values[2]:
-            yield Finding(
-                rule="t2-stock",
-                severity="warning",
+            yield registry.finding(
+                "t2-stock",
                 table="二",
                 row=row,
                 column=in_force,
@@ -94,7 +98,8 @@ def t2_stock(ctx: CheckContext) -> Iterator[Finding]:
 @registry.register(
     "t2-items",
     "warning",
-    "表二第二十条第（五）（六）（八）项（2019 版）：上一年项目数量 = 上年的上一年项目数量 + 上年本年增/减",
+    title="项目数量衔接",
+    message="表二第二十条第（五）（六）（八）项（2019 版）：上一年项目数量 = 上年的上一年项目数量 + 上年本年增/减",
     cross_year=True,
 )
 def t2_items(ctx: CheckContext) -> Iterator[Finding]:
@@ -124,9 +129,8 @@ def t2_items(ctx: CheckContext) -> Iterator[Finding]:
                     continue
                 expected = last_items + last_change
                 if expected != actual:
-                    yield Finding(
-                        rule="t2-items",
-                        severity="warning",
+                    yield registry.finding(
+                        "t2-items",
                         table="二",
                         row=row,
                         column=items,
@@ -140,7 +144,11 @@ def t2_items(ctx: CheckContext) -> Iterator[Finding]:
 
 
 @registry.register(
-    "prose-similar", "warning", "总体情况、存在的主要问题及改进情况不应与上年报告基本相同（内容雷同）", cross_year=True
+    "prose-similar",
+    "warning",
+    title="正文雷同",
+    message="总体情况、存在的主要问题及改进情况不应与上年报告基本相同（内容雷同）",
+    cross_year=True,
 )
 def prose_similar(ctx: CheckContext) -> Iterator[Finding]:
     prev = _previous(ctx)
@@ -153,9 +161,8 @@ def prose_similar(ctx: CheckContext) -> Iterator[Finding]:
         score = similarity(mine, theirs)
         if score >= SIMILAR_THRESHOLD:
             title = ctx.report.format.section(sid).title
-            yield Finding(
-                rule="prose-similar",
-                severity="warning",
+            yield registry.finding(
+                "prose-similar",
                 section=sid,
                 expected=f"相似度低于 {SIMILAR_THRESHOLD:.0%}",
                 actual=f"{score:.0%}",

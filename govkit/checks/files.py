@@ -8,8 +8,9 @@ from pathlib import Path
 
 from govkit import datafile
 from govkit.checks import run_checks
-from govkit.checks.base import Finding
+from govkit.checks.registry import registry
 from govkit.errors import DataFileError
+from govkit.findings import Finding
 from govkit.model import Report
 
 
@@ -47,9 +48,11 @@ class _Loader:
         return self._seen[key]
 
 
-def unreadable(path: Path, exc: DataFileError) -> Finding:
+def unreadable(exc: DataFileError) -> Finding:
     """The finding for a data file that cannot be loaded."""
-    return Finding(rule="datafile", severity="error", message=str(exc), expected="可读取的数据文件", actual=exc.message)
+    return registry.finding(
+        "datafile-unreadable", str(exc), expected="可读取的数据文件", actual=exc.message, line=exc.line
+    )
 
 
 def check_paths(paths: list[str | os.PathLike[str]]) -> list[FileResult]:
@@ -59,7 +62,7 @@ def check_paths(paths: list[str | os.PathLike[str]]) -> list[FileResult]:
     for path in datafile.discover(list(paths)):
         loaded = loader.load(path)
         if isinstance(loaded, DataFileError):
-            results.append(FileResult(path, None, findings=[unreadable(path, loaded)]))
+            results.append(FileResult(path, None, findings=[unreadable(loaded)]))
         else:
             results.append(FileResult(path, loaded))
     given = {(r.report.meta.agency, r.report.meta.year): r.path for r in results if r.report is not None}

@@ -10,9 +10,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from govkit.checks.base import CheckContext, Finding, registry
 from govkit.checks.common import num, place
 from govkit.checks.numerals import FULL_WIDTH, NUMBER, parse_number
+from govkit.checks.registry import CheckContext, registry
+from govkit.findings import Finding
 from govkit.formats import ColPath, RowPath
 from govkit.model import PREAMBLE, Report
 from govkit.references import MASK, mask
@@ -290,7 +291,8 @@ def _section_name(report: Report, sid: str) -> str:
 @registry.register(
     "prose-numbers",
     "warning",
-    "正文所述数字（收到、办结、结转申请，办理结果，行政复议、诉讼，制发规范性文件）须与表格一致",
+    title="正文与表格数字",
+    message="正文所述数字（收到、办结、结转申请，办理结果，行政复议、诉讼，制发规范性文件）须与表格一致",
 )
 def prose_numbers(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
@@ -310,19 +312,32 @@ def prose_numbers(ctx: CheckContext) -> Iterator[Finding]:
                 continue
             seen.add(s.value)
             where = target.label or place(report, target.table, target.row, target.column)
-            yield Finding(
-                rule="prose-numbers",
-                severity="warning",
+            message = (
+                f"{_section_name(report, s.section)}：正文“{_cut(s.quote)}”称{names[qid]} {s.value} 件，"
+                f"而{where}为 {target.accepted[0]}"
+            )
+            if target.label:
+                # A sum of several cells is no one place in the tables: the place is the prose, and
+                # ``actual`` is the figure the prose states there.
+                yield registry.finding(
+                    "prose-numbers",
+                    section=s.section,
+                    expected=str(target.accepted[0]),
+                    actual=str(s.value),
+                    message=message,
+                )
+                continue
+            # The place is the table cell, so ``actual`` is the cell's value; the prose figure is
+            # what the statement expects the cell to hold.
+            yield registry.finding(
+                "prose-numbers",
                 table=target.table,
                 row=target.row,
                 column=target.column,
                 section=s.section,
-                expected=str(target.accepted[0]),
-                actual=str(s.value),
-                message=(
-                    f"{_section_name(report, s.section)}：正文“{_cut(s.quote)}”称{names[qid]} {s.value} 件，"
-                    f"而{where}为 {target.accepted[0]}"
-                ),
+                expected=str(s.value),
+                actual=str(target.accepted[0]),
+                message=message,
             )
 
 
@@ -395,7 +410,7 @@ def _breakdown(sid: str, paragraph: str, start: int, end: int) -> Breakdown | No
     return Breakdown(sid, total, quote, tuple(items), unit)
 
 
-@registry.register("prose-sum", "warning", "正文所述总数须等于其后“其中”所列各项之和")
+@registry.register("prose-sum", "warning", title="正文合计", message="正文所述总数须等于其后“其中”所列各项之和")
 def prose_sum(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
     for b in breakdowns(report):
@@ -409,9 +424,8 @@ def prose_sum(ctx: CheckContext) -> Iterator[Finding]:
         if total == b.total or prefix_hits:
             continue  # equal, or the list holds two breakdowns of the same total
         listed = " + ".join(f"{label}{n}" for label, n in b.items)
-        yield Finding(
-            rule="prose-sum",
-            severity="warning",
+        yield registry.finding(
+            "prose-sum",
             section=b.section,
             expected=str(total),
             actual=str(b.total),

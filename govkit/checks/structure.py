@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from govkit.checks.base import CheckContext, Finding, registry
+from govkit.checks.registry import CheckContext, registry
+from govkit.findings import Finding
 from govkit.formats import load_format, version_for_year
 from govkit.model import SECTION_IDS
 
@@ -16,7 +17,12 @@ THIN_LIMIT = 10
 DEADLINES = {"部门": (1, 31), "区县政府": (3, 31), "市政府": (3, 31), "省政府": (3, 31)}
 
 
-@registry.register("format-year", "error", "报告格式须与报告年度一致：2020 年度及以前用 2019 版，2021 年度起用 2021 版")
+@registry.register(
+    "format-year",
+    "error",
+    title="格式版本",
+    message="报告格式须与报告年度一致：2020 年度及以前用 2019 版，2021 年度起用 2021 版",
+)
 def format_year(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
     expected = version_for_year(report.meta.year)
@@ -24,9 +30,8 @@ def format_year(ctx: CheckContext) -> Iterator[Finding]:
     if actual != expected:
         want = load_format(expected)
         old = "（使用旧格式）" if actual < expected else "（使用了尚未施行的格式）"
-        yield Finding(
-            rule="format-year",
-            severity="error",
+        yield registry.finding(
+            "format-year",
             expected=expected,
             actual=actual,
             message=(
@@ -43,7 +48,9 @@ def _title(ctx: CheckContext, sid: str) -> str:
         return f"第{sid}部分"
 
 
-@registry.register("sections", "error", "年度报告须有六个部分且不得为空（表格部分须有表格数据）")
+@registry.register(
+    "sections", "error", title="六个部分", message="年度报告须有六个部分且不得为空（表格部分须有表格数据）"
+)
 def sections(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
     for sid in SECTION_IDS:
@@ -53,9 +60,8 @@ def sections(ctx: CheckContext) -> Iterator[Finding]:
             if text is None or not text.strip():
                 state = "缺少" if text is None else "内容为空"
                 tip = "（没有其他需要报告的事项时写“无”）" if sid == "六" else ""
-                yield Finding(
-                    rule="sections",
-                    severity="error",
+                yield registry.finding(
+                    "sections",
                     section=sid,
                     expected="有内容",
                     actual=state,
@@ -64,9 +70,8 @@ def sections(ctx: CheckContext) -> Iterator[Finding]:
             continue
         cells = report.cells.get(sid, {})
         if not cells or all(v is None for v in cells.values()):
-            yield Finding(
-                rule="sections",
-                severity="error",
+            yield registry.finding(
+                "sections",
                 section=sid,
                 table=sid,
                 expected="有内容",
@@ -75,14 +80,15 @@ def sections(ctx: CheckContext) -> Iterator[Finding]:
             )
 
 
-@registry.register("section-thin", "warning", "总体情况、存在的主要问题及改进情况不宜过于简略（内容空泛）")
+@registry.register(
+    "section-thin", "warning", title="内容过简", message="总体情况、存在的主要问题及改进情况不宜过于简略（内容空泛）"
+)
 def section_thin(ctx: CheckContext) -> Iterator[Finding]:
     for sid in THIN_SECTIONS:
         text = "".join((ctx.report.sections.get(sid) or "").split())
         if text and len(text) < THIN_LIMIT:
-            yield Finding(
-                rule="section-thin",
-                severity="warning",
+            yield registry.finding(
+                "section-thin",
                 section=sid,
                 expected=f"至少 {THIN_LIMIT} 字",
                 actual=f"{len(text)} 字",
@@ -96,16 +102,17 @@ def deadline_for(level: str, year: int) -> date | None:
     return date(year + 1, *month_day) if month_day else None
 
 
-@registry.register("deadline", "warning", "发布日期不得晚于法定期限：部门 1月31日，县级以上人民政府 3月31日")
+@registry.register(
+    "deadline", "warning", title="发布期限", message="发布日期不得晚于法定期限：部门 1月31日，县级以上人民政府 3月31日"
+)
 def deadline(ctx: CheckContext) -> Iterator[Finding]:
     meta = ctx.report.meta
     due = deadline_for(meta.level, meta.year)
     if due is None or meta.published is None or meta.published <= due:
         return
     days = (meta.published - due).days
-    yield Finding(
-        rule="deadline",
-        severity="warning",
+    yield registry.finding(
+        "deadline",
         expected=due.isoformat(),
         actual=meta.published.isoformat(),
         message=(

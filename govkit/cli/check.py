@@ -13,9 +13,10 @@ from rich.table import Table
 from rich.text import Text
 
 from govkit.checks.files import FileResult, check_paths
+from govkit.findings import findings_json
 
 FORMATS = ("table", "json")
-SEVERITY = {"error": ("错误", "bold red"), "warning": ("警告", "yellow")}
+STYLES = {"error": "bold red", "warning": "yellow"}
 
 
 def command(
@@ -30,7 +31,7 @@ def command(
         print(f"错误：在 {'、'.join(str(p) for p in paths)} 中没有找到数据文件（*.yaml）", file=sys.stderr)
         raise typer.Exit(2)
     if format == "json":
-        records = [{**f.as_record(), "file": str(r.path)} for r in results for f in r.findings]
+        records = [record for r in results for record in findings_json(r.findings, file=str(r.path))]
         print(json.dumps(records, ensure_ascii=False, indent=2, default=str))
     else:
         _print_table(results)
@@ -58,9 +59,11 @@ def _print_table(results: list[FileResult]) -> None:
             for name in ("级别", "规则", "位置", "说明"):
                 table.add_column(name, overflow="fold")
             for finding in result.findings:
-                label, style = SEVERITY[finding.severity]
                 table.add_row(
-                    Text(label, style=style), Text(finding.rule), Text(finding.place or "—"), Text(finding.message)
+                    Text(finding.severity_label, style=STYLES[finding.severity]),
+                    Text(finding.rule),
+                    Text(finding.place or "—"),
+                    Text(finding.message),
                 )
             console.print(table)
     errors = sum(r.errors for r in results)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -12,8 +11,6 @@ from govkit import datafile
 from govkit.checks import Finding, run_checks
 from govkit.errors import GovkitError
 from govkit.importers import ImportResult, import_file
-
-_SEVERITY = {"error": "错误", "warning": "警告"}
 
 
 def command(
@@ -35,7 +32,6 @@ def command(
             continue
         report = result.report
         incomplete = result.incomplete
-        findings = [replace(f, severity="error") if strict and f in incomplete else f for f in result.findings]
         target = datafile.default_path(out, report.meta)
         if strict and incomplete:
             typer.echo(
@@ -54,8 +50,11 @@ def command(
                 f"已导入 {path}（{result.kind}，{report.format.version} 版格式）→ {target}"
                 f"{'（覆盖原文件）' if existed else ''}：{_summary(result)}"
             )
-        for finding in findings:
-            typer.echo(_line("导入", finding))
+        for finding in result.findings:
+            # Severity stays as the rule declares it; --strict refuses the file for these instead.
+            typer.echo(
+                _line("导入", finding) + ("（--strict 下因此不写文件）" if strict and finding in incomplete else "")
+            )
         for finding in run_checks(report):
             typer.echo(_line("检查", finding))
     if failed:
@@ -76,4 +75,4 @@ def _summary(result: ImportResult) -> str:
 
 def _line(stage: str, finding: Finding) -> str:
     place = f" {finding.place}" if finding.place else ""
-    return f"  [{stage}·{_SEVERITY.get(finding.severity, finding.severity)}] {finding.rule}{place}：{finding.message}"
+    return f"  [{stage}·{finding.severity_label}] {finding.rule}{place}：{finding.message}"

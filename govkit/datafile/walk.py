@@ -18,6 +18,8 @@ from govkit.formats import KNOWN_VERSIONS, ColumnSpec, Format, PartSpec, RowPath
 from govkit.model import LEVELS, PREAMBLE, SECTION_IDS, Meta, Report, Value, has_control_chars
 
 MAX_COUNT = 10**9
+RAW_KEY = "raw"  # a cell written {raw: 'abc'}: text that is not a value, kept as it was typed
+MAX_RAW = 500
 _NAME_BREAKS = re.compile(r"[\x85\u2028\u2029]")
 TOP_KEYS = ("format", "meta", "sections", "tables")
 META_KEYS = ("agency", "short_name", "level", "district", "year", "published")
@@ -294,7 +296,26 @@ class _Reader:
                 self._columns(report, table_id, row, child, sub, f"{where} · {label}")
             else:
                 path, spec = sub
-                report.cells[table_id][(row, path)] = self.cell(node, label, spec, f"{where} · {label}")
+                text = self.raw(node, label, f"{where} · {label}")
+                if text is not None:
+                    report.set_raw(table_id, row, path, text)
+                else:
+                    report.cells[table_id][(row, path)] = self.cell(node, label, spec, f"{where} · {label}")
+
+    def raw(self, node: CommentedMap, key: str, where: str) -> str | None:
+        """The original text of a cell written ``{raw: '…'}`` (not a value; the checks report it), else None."""
+        value = node[key]
+        if not isinstance(value, dict) or RAW_KEY not in value:
+            return None
+        text = value[RAW_KEY]
+        if len(value) != 1 or not isinstance(text, str) or not text.strip() or len(text) > MAX_RAW:
+            raise self.fail(
+                f"无法识别的原文应写作 {{raw: '原文'}}（一段不超过 {MAX_RAW} 字的文字），实为「{quote(value)}」",
+                node,
+                key,
+                where,
+            )
+        return str(text)
 
     def cell(self, node: CommentedMap, key: str, spec: ColumnSpec, where: str) -> Value:
         value = node[key]

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString, SingleQuotedScalarString
 
 from govkit.datafile.parse import MAX_BYTES, quote, yaml_engine
-from govkit.datafile.walk import SECTION_KEYS, TABLE_IDS, breaks_yaml_name
+from govkit.datafile.walk import RAW_KEY, SECTION_KEYS, TABLE_IDS, breaks_yaml_name
 from govkit.errors import DataFileError
 from govkit.formats import version_for_year
 from govkit.fs import atomic_write
@@ -78,7 +78,8 @@ def _table_document(report: Report, table_id: str) -> CommentedMap:
                 inner = inner.setdefault(k, CommentedMap())
                 inner.fa.set_flow_style()
             value = report.cells[table_id].get((row, col))
-            inner[keys[-1]] = Decimal(value) if isinstance(value, Decimal) else value
+            raw = report.raw_text(table_id, row, col) if value is None else None
+            inner[keys[-1]] = _raw_cell(raw) if raw else Decimal(value) if isinstance(value, Decimal) else value
         values.fa.set_flow_style()
         if row:
             cursor[row[-1]] = values
@@ -90,10 +91,19 @@ def _table_document(report: Report, table_id: str) -> CommentedMap:
     return out
 
 
+def _raw_cell(text: str) -> CommentedMap:
+    """A cell's unreadable original text as ``{raw: '…'}``, quoted so YAML keeps it a string."""
+    cell = CommentedMap()
+    plain = not _YAML_BREAKS.search(text) and "\n" not in text and text == text.strip()
+    cell[RAW_KEY] = SingleQuotedScalarString(text) if plain else DoubleQuotedScalarString(text)
+    cell.fa.set_flow_style()
+    return cell
+
+
 def _block_groups(node: Any) -> None:
     """Table 四: groups of groups stay block style, innermost groups are one line each."""
     if isinstance(node, CommentedMap):
-        if any(isinstance(v, CommentedMap) for v in node.values()):
+        if any(isinstance(v, CommentedMap) and RAW_KEY not in v for v in node.values()):
             node.fa.set_block_style()
             for v in node.values():
                 _block_groups(v)

@@ -1,17 +1,20 @@
 """The status matrix: agencies × rules, with the number of errors and warnings in each cell.
 
 The findings come from :func:`govkit.checks.run_checks` with last year's report of the same
-agency when its file was given, exactly as ``govkit check`` runs them.
+agency when its file was given, exactly as ``govkit check`` runs them; a data file that cannot be
+read is a row of its own (named by its path) with its ``datafile-unreadable`` finding. The columns
+are every registered rule (checks, import and data-file rules), headed by their Chinese titles.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from govkit.checks import Finding, Rule, registry, run_checks
+from govkit.checks.files import unreadable
 from govkit.district.data import District
 
 
@@ -20,8 +23,8 @@ class StatusMatrix:
     """Counts of findings per agency and rule.
 
     Attributes:
-        agencies: the agencies of the year on view, in display order.
-        rules: every registered rule, in registry order.
+        agencies: the agencies of the year on view, in display order, then unreadable files by path.
+        rules: every registered rule, in registry order (``title`` heads the column, ``id`` stays the key).
         counts: ``{(agency, rule id, severity): n}`` for non-zero counts.
         findings: every finding, in agency order.
     """
@@ -30,6 +33,13 @@ class StatusMatrix:
     rules: list[Rule]
     counts: dict[tuple[str, str, str], int]
     findings: list[Finding]
+    unreadable: dict[str, Finding] = field(default_factory=dict)  # path -> its finding, for unreadable files
+
+    def findings_of(self, agency: str) -> list[Finding]:
+        """The findings of one row: an agency, or an unreadable file named by its path."""
+        if agency in self.unreadable:
+            return [self.unreadable[agency]]
+        return [f for f in self.findings if f.agency == agency]
 
     def count(self, agency: str, rule: str, severity: str) -> int:
         return self.counts.get((agency, rule, severity), 0)
@@ -42,13 +52,13 @@ class StatusMatrix:
         )
 
     def frame(self) -> pd.DataFrame:
-        """Long form: agency, rule, errors, warnings (one row per agency and rule)."""
+        """Long form: agency, rule, title, errors, warnings (one row per agency and rule)."""
         records = [
-            (a, r.id, self.count(a, r.id, "error"), self.count(a, r.id, "warning"))
+            (a, r.id, r.title, self.count(a, r.id, "error"), self.count(a, r.id, "warning"))
             for a in self.agencies
             for r in self.rules
         ]
-        return pd.DataFrame.from_records(records, columns=["agency", "rule", "errors", "warnings"])
+        return pd.DataFrame.from_records(records, columns=["agency", "rule", "title", "errors", "warnings"])
 
 
 def status_matrix(district: District) -> StatusMatrix:
@@ -58,5 +68,14 @@ def status_matrix(district: District) -> StatusMatrix:
     for report in district.current:
         agencies.append(report.meta.agency)
         findings.extend(run_checks(report, district.previous_of(report)))
-    counts = Counter((f.agency, f.rule, f.severity) for f in findings)
-    return StatusMatrix(agencies=agencies, rules=list(registry), counts=dict(counts), findings=findings)
+    counts: Counter[tuple[str, str, str]] = Counter((f.agency, f.rule, f.severity) for f in findings)
+    unreadable_files: dict[str, Finding] = {}
+    for error in district.errors:
+        finding = unreadable(error)
+        findings.append(finding)
+        agencies.append(error.path)
+        unreadable_files[error.path] = finding
+        counts[(error.path, finding.rule, finding.severity)] += 1
+    return StatusMatrix(
+        agencies=agencies, rules=list(registry), counts=dict(counts), findings=findings, unreadable=unreadable_files
+    )

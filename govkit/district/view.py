@@ -36,8 +36,9 @@ from govkit.district.compare import (
 from govkit.district.data import District, load_district
 from govkit.district.rollup import Rollup, rollup
 from govkit.district.status import StatusMatrix, status_matrix
+from govkit.findings import SEVERITY_LABELS
 from govkit.render.html import environment, report_css
-from govkit.render.tables import SEVERITY_LABEL, build_tables
+from govkit.render.tables import build_tables
 from govkit.synthetic import SYNTHETIC_MARK
 
 
@@ -118,7 +119,7 @@ class DistrictView:
             errors, warnings = m.totals(agency)
             cells = [(r.id, m.count(agency, r.id, "error"), m.count(agency, r.id, "warning")) for r in m.rules]
             rows.append({"agency": agency, "errors": errors, "warnings": warnings, "cells": cells})
-        details = [(a, mine) for a in m.agencies if (mine := [f for f in m.findings if f.agency == a])]
+        details = [(a, mine) for a in m.agencies if (mine := m.findings_of(a))]
         return _render(
             "status.html.j2",
             m=m,
@@ -126,7 +127,7 @@ class DistrictView:
             details=details,
             total_errors=sum(n for (_, _, s), n in m.counts.items() if s == "error"),
             total_warnings=sum(n for (_, _, s), n in m.counts.items() if s == "warning"),
-            severity_label=SEVERITY_LABEL,
+            severity_label=SEVERITY_LABELS,
         )
 
     def rollup_html(self) -> str:

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from govkit import datafile
-from govkit.checks.base import Finding
 from govkit.errors import DataFileError, ImportFailed
+from govkit.findings import Finding
 from govkit.importers.document import Document
 from govkit.importers.mapper import INCOMPLETE_RULES, map_document
 from govkit.importers.readers import read

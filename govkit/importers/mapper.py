@@ -17,9 +17,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from govkit.checks.base import Finding
+from govkit.checks.registry import registry
 from govkit.datafile import breaks_yaml_name
 from govkit.errors import ImportFailed, one_line
+from govkit.findings import Finding
 from govkit.formats import ColPath, ColumnSpec, Format, RowPath, load_format, version_for_year
 from govkit.importers.cells import (
     clean_line,
@@ -110,18 +111,16 @@ class _Mapper:
         line: int = 0,
     ) -> None:
         message = one_line(re.sub(r"\s*[\r\n]+\s*", " ", message))  # quoted cells may hold line breaks
-        extra = {"line": line or None} if "line" in Finding.__dataclass_fields__ else {}
         self.findings.append(
-            Finding(
-                rule=rule,
-                severity="warning",
-                message=message,
+            registry.finding(
+                rule,
+                message,
                 table=table,
                 row=row,
                 column=column,
                 section=section,
                 actual=actual,
-                **extra,
+                line=line or None,
             )
         )
 
@@ -374,7 +373,7 @@ class _Tables:
                     self.label(label, tok.line)
                     if self.current is not None and tok.cell:
                         i = self.skip_padding(tokens, i)
-                elif tok.cell and self.in_value_position(tokens, i - 1):
+                elif tok.cell and (self.in_value_position(tokens, i - 1) or self.in_t4_values(tokens, i - 1)):
                     self.value(tok)  # e.g. 不详 where a number should be: an unreadable cell, not a new row
                 elif (headers := self.header_line(tok.text)) is not None:
                     for header, text in headers:  # 结果维持 结果纠正 … on one line, separated by spaces
@@ -442,6 +441,16 @@ class _Tables:
                 break
             rest += 1
         return 0 < rest <= left
+
+    def in_t4_values(self, tokens: list[_Tok], at: int) -> bool:
+        """Whether a text cell stands in table 四's row of values (most cells of its source row are values)."""
+        if self.context != "四" or self.current is not None:
+            return False
+        line = tokens[at].line
+        near = tokens[max(0, at - 40) : at + 40]  # a source row holds at most a few dozen cells
+        row = [t for t in near if t.line == line and t.cell and not t.row_end]
+        width = len(self.fmt.table("四").parts[0].leaf_columns())
+        return sum(1 for t in row if is_slot(t.text)) * 2 >= width
 
     def match(self, tokens: list[_Tok], at: int) -> tuple[Label | None, int]:
         """The label at ``at``, joining a label split over lines (结/果/维/持, （三）不予/公开)."""

@@ -15,10 +15,10 @@ from typing import Literal
 import jinja2
 from markupsafe import Markup
 
-from govkit.checks.base import Finding
+from govkit.findings import SEVERITY_LABELS, Finding
 from govkit.model import PREAMBLE, Report
 from govkit.references import fill
-from govkit.render.tables import SEVERITY_LABEL, build_tables
+from govkit.render.tables import build_tables
 
 Mode = Literal["publish", "review"]
 MODES = ("publish", "review")
@@ -92,7 +92,7 @@ def render_fragment(report: Report, findings: Iterable[Finding] | None = None, m
         sections=sections,
         findings=shown,
         counts=counts,
-        severity_label=SEVERITY_LABEL,
+        severity_label=SEVERITY_LABELS,
     )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from govkit.checks.base import Finding
+from govkit.findings import Finding, findings_json
 from govkit.model import Report, Value
 
 
@@ -59,26 +59,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
 
 
 def findings_to_records(findings: Iterable[Finding]) -> list[dict[str, Any]]:
-    """Findings as records (row and column as label lists, with the place in Chinese)."""
-    out = []
-    for f in findings:
-        out.append(
-            {
-                "rule": f.rule,
-                "severity": f.severity,
-                "message": f.message,
-                "place": f.place,
-                "table": f.table,
-                "row": list(f.row),
-                "column": list(f.column),
-                "section": f.section,
-                "expected": f.expected,
-                "actual": f.actual,
-                "agency": f.agency,
-                "year": f.year,
-            }
-        )
-    return out
+    """Findings in the one JSON shape of :func:`govkit.findings.findings_json` (as ``govkit check --format json``)."""
+    return findings_json(findings)
 
 
 def dumps(data: Any) -> str:

@@ -14,11 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from govkit.checks.base import Finding
+from govkit.findings import Finding
 from govkit.formats import ColPath, ColumnSpec, PartSpec, RowPath
 from govkit.model import Report, Value
 
-SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
 # The numbering in front of a label: （三）, 三、, 1. (what a line may break after, and only there in a group label).
 _NUMBERING = re.compile(r"^(（[一二三四五六七八九十百]+）|[一二三四五六七八九十百]+、|[0-9]+[.．、])")
 
@@ -175,7 +174,7 @@ def _body_rows(
             if hits:
                 worst = "error" if any(f.severity == "error" for f in hits) else "warning"
                 cell.classes.append(f"govkit-flag-{worst}")
-                cell.title = "；".join(f"{SEVERITY_LABEL.get(f.severity, f.severity)}：{f.message}" for f in hits)
+                cell.title = "；".join(f"{f.severity_label}：{f.message}" for f in hits)
             cells.append(cell)
         out.append(cells)
     return out

@@ -65,7 +65,13 @@ class CellInput:
     """
 
     def __init__(
-        self, table_id: str, key: CellKey, spec: ColumnSpec, value: Value, on_change: Callable[[CellInput], None]
+        self,
+        table_id: str,
+        key: CellKey,
+        spec: ColumnSpec,
+        value: Value,
+        on_change: Callable[[CellInput], None],
+        raw: str | None = None,
     ):
         self.table_id = table_id
         self.key = key
@@ -79,6 +85,11 @@ class CellInput:
         self.box = widgets.Box(layout=widgets.Layout(width="100%"))
         self.box.add_class("govkit-cell")
         self.widget: widgets.DOMWidget = self._make(value)
+        if value is None and raw:  # text an import could not read: shown as typed, invalid until replaced
+            self._quiet = True
+            self.widget.value = raw
+            self._quiet = False
+            self.error = f"输入无效：「{raw}」不是数字（导入时的原文）"
         self.box.children = (self.widget,)
         self._refresh_look()
 

@@ -30,7 +30,6 @@ from govkit.widgets.totals import computed_totals
 Checker = Callable[[Report, Report | None], list[Finding]]
 TABLE_IDS = ("二", "三", "四")
 LABEL_WIDTHS = {"二": ["9em", "8em"], "三": ["4.5em", "9em", "17em"], "四": []}
-SEVERITY_NAMES = {"error": "错误", "warning": "提醒"}
 META_TAB, PROSE_TAB = 0, 1
 
 
@@ -326,7 +325,12 @@ class ReportEditor:
             for row in part_rows:
                 for c, (col, spec) in enumerate(part.leaf_columns()):
                     cell = CellInput(
-                        table_id, (row, col), spec, report.cells[table_id].get((row, col)), self._cell_changed
+                        table_id,
+                        (row, col),
+                        spec,
+                        report.cells[table_id].get((row, col)),
+                        self._cell_changed,
+                        raw=report.raw_text(table_id, row, col),
                     )
                     # a stable DOM handle for browser tests and user styles: table, row index, column index
                     cell.box.add_class(f"govkit-t{TABLE_IDS.index(table_id) + 2}-r{rows.index(row)}-c{c}")
@@ -415,7 +419,7 @@ class ReportEditor:
         marks: dict[tuple[str, RowPath, ColPath], tuple[str, list[str]]] = {}
         section_marks: dict[str, tuple[str, list[str]]] = {}
         for finding in self.findings:
-            text = f"[{SEVERITY_NAMES.get(finding.severity, finding.severity)}] {finding.message}"
+            text = f"[{finding.severity_label}] {finding.message}"
             targets = self.targets(finding)
             cells = [t for t in targets if isinstance(t, CellInput)]
             for target in targets:
@@ -449,7 +453,7 @@ class ReportEditor:
         rows: list[widgets.Widget] = []
         self.finding_buttons = []
         for finding in sorted(self.findings, key=lambda f: f.severity != "error"):
-            kind = SEVERITY_NAMES.get(finding.severity, finding.severity)
+            kind = finding.severity_label
             place = finding.place or "整份报告"
             said = finding.message if place in finding.message else f"{place}：{finding.message}"
             text = widgets.HTML(
@@ -473,7 +477,7 @@ class ReportEditor:
         warnings = len(self.findings) - errors
         blanks = sum(1 for cell in self.cells.values() if cell.value is None)
         invalid = sum(1 for cell in self.cells.values() if cell.error)
-        parts = [f"检查结果：{errors} 个错误，{warnings} 个提醒" if self.findings else "检查结果：未发现问题"]
+        parts = [f"检查结果：{errors} 个错误，{warnings} 个警告" if self.findings else "检查结果：未发现问题"]
         if blanks:
             parts.append(f"{blanks} 个空白单元格（黄色）")
         if invalid:
