@@ -43,10 +43,9 @@ def kernel_warmup() -> None:
     import IPython.display  # noqa: F401
     import pandas  # noqa: F401
 
-    import govkit.checks
+    import govkit.checks  # noqa: F401 - loads every rule
     import govkit.datafile  # noqa: F401
 
-    govkit.checks._load_rules()
     try:  # the renderer, when installed, is the heaviest import of a report notebook
         import govkit.render  # noqa: F401
     except ImportError:
