@@ -43,7 +43,7 @@ def kernel_warmup() -> None:
     import IPython.display  # noqa: F401
     import pandas  # noqa: F401
 
-    import govkit.checks  # noqa: F401 - loads every rule
+    import govkit.checks  # noqa: F401 - importing it declares every rule
     import govkit.datafile  # noqa: F401
 
     try:  # the renderer, when installed, is the heaviest import of a report notebook

@@ -55,9 +55,8 @@ def new_from_previous(previous: Report, year: int) -> Report:
         for row, names in previous.subrows.get("二", {}).items():
             report.split_row("二", row, list(names))
     _carry_applications(report, previous)
-    if fmt.version == "2021" and same_format:
+    if same_format:  # a running figure means the same in both years only within one format
         _carry_stock(report, previous)
-    if fmt.version == "2019" and same_format:
         _carry_items(report, previous)
     return report
 
@@ -72,17 +71,24 @@ def _carry_applications(report: Report, previous: Report) -> None:
 
 
 def _carry_stock(report: Report, previous: Report) -> None:
-    """2021 → 2021: 现行有效件数 starts at last year's stock."""
+    """现行有效件数 (a format that has it, e.g. 2021) starts at last year's stock."""
     fmt = report.format
+    if not fmt.has_column("二", "in_force", part="art20_1"):
+        return
     in_force = fmt.column("二", "in_force", part="art20_1")
     for row in _rows_of_part(report, "art20_1"):
         report.set("二", row, in_force, _previous_value(previous, row, in_force))
 
 
 def _carry_items(report: Report, previous: Report) -> None:
-    """2019 → 2019: 上一年项目数量 = last year's 上一年项目数量 + 本年增/减; 对外公开总数量 carried."""
+    """上一年项目数量 = last year's 上一年项目数量 + 本年增/减; 对外公开总数量 carried (formats that have them, e.g. 2019)."""
     fmt = report.format
-    for part_id in ("art20_5", "art20_6", "art20_8"):
+    for part in fmt.table("二").parts:
+        part_id = part.id
+        if not (
+            fmt.has_column("二", "items_last_year", part=part_id) and fmt.has_column("二", "items_change", part=part_id)
+        ):
+            continue
         items = fmt.column("二", "items_last_year", part=part_id)
         change = fmt.column("二", "items_change", part=part_id)
         for row in _rows_of_part(report, part_id):
@@ -91,6 +97,8 @@ def _carry_items(report: Report, previous: Report) -> None:
             if value is not None and value < 0:  # last year's figures contradict each other: leave it to the analyst
                 value = None
             report.set("二", row, items, value)
+    if not fmt.has_column("二", "published_total", part="art20_1"):
+        return
     published_total = fmt.column("二", "published_total", part="art20_1")
     for row in _rows_of_part(report, "art20_1"):
         report.set("二", row, published_total, _previous_value(previous, row, published_total))
@@ -122,6 +130,7 @@ def create_next(
     params: str | os.PathLike[str] = "params",
     blank_if_missing: bool = False,
     level: str = "乡镇",
+    standard_text: bool = False,
 ) -> Path:
     """Create ``params/<year>/<agency>.yaml`` from last year's file of the agency; return its path.
 
@@ -131,6 +140,8 @@ def create_next(
         params: the folder holding ``<year>/`` folders.
         blank_if_missing: with no file for ``year - 1``, start a blank report instead of failing.
         level: the agency's level for a blank report.
+        standard_text: put the standard paragraphs (:mod:`govkit.standard`, written with table
+            references) into sections 二–四.
 
     Raises:
         NewReportError: the target exists already, or last year's file is missing.
@@ -155,6 +166,10 @@ def create_next(
                 f"找不到「{agency}」{year - 1} 年的数据文件（应为 {expected}）；"
                 "请检查机关全称，或直接给出上年数据文件的路径；新设机关可加 --blank 新建空白报告"
             )
+    if standard_text:
+        from govkit.standard import add_standard_paragraphs
+
+        add_standard_paragraphs(report)
     target = datafile.default_path(params, report.meta)
     write_new(target, datafile.dumps(report))
     return target

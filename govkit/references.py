@@ -86,6 +86,12 @@ def numbering(label: str) -> str | None:
     return m.group("cn") or m.group("paren") or m.group("arabic")
 
 
+def short_label(spec: RowSpec) -> str:
+    """A row's shortest printed name without numbering: （二）部分公开（区分处理的，…） → 部分公开."""
+    names = [label for label in _names(spec.label, spec.aliases) if numbering(label) is None]
+    return min(names, key=len) if names else spec.label
+
+
 def _names(label: str, aliases: tuple[str, ...] = ()) -> set[str]:
     names = set()
     for text in (label, *aliases):
@@ -248,11 +254,11 @@ def _value(report: Report, cell: Cell) -> Value:
     return report.get(cell.table, cell.row, cell.column)
 
 
-def resolve(report: Report, text: str) -> Resolved:
-    """The cells and the number a reference (``{{…}}``, or its body) stands for.
+def locate(report: Report, text: str) -> tuple[str, tuple[Cell, ...]]:
+    """The reference as written (with braces) and the cells it names, whatever they hold.
 
     Raises:
-        ReferenceError: it names no cell or several, or a named cell is blank.
+        ReferenceError: it names no cell or several, or adds amounts to counts.
     """
     m = REFERENCE.fullmatch(text)
     body = m.group(1) if m else text
@@ -261,6 +267,16 @@ def resolve(report: Report, text: str) -> Resolved:
     kinds = {c.spec.type == "amount" for c in named}
     if len(kinds) > 1:
         raise ReferenceError(shown, f"引用“{shown}”把金额与件数相加，无法计算")
+    return shown, named
+
+
+def resolve(report: Report, text: str) -> Resolved:
+    """The cells and the number a reference (``{{…}}``, or its body) stands for.
+
+    Raises:
+        ReferenceError: it names no cell or several, or a named cell is blank.
+    """
+    shown, named = locate(report, text)
     total: int | Decimal = 0
     for cell in named:
         value = _value(report, cell)
@@ -364,12 +380,12 @@ def reference_for(report: Report, table_id: str, row: RowPath, column: ColPath) 
     for k in range(1, len(key) + 1):
         text = "{{" + " ".join([f"表{table_id}", *row_tokens, *key[-k:]]) + "}}"
         try:
-            if resolve(report, text).cells == (target,):
+            if locate(report, text)[1] == (target,):
                 return text
         except ReferenceError:
             continue
     text = "{{" + " ".join([f"表{table_id}", *row_tokens, *column]) + "}}"
-    resolve(report, text)  # the full path always names the cell; raise loudly if the grammar says otherwise
+    locate(report, text)  # the full path always names the cell; raise loudly if the grammar says otherwise
     return text
 
 

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from govkit.formats import ColumnSpec, TableSpec
+from govkit.formats import KNOWN_VERSIONS, ColumnSpec, TableSpec
 from govkit.model import LEVELS, PREAMBLE, SECTION_IDS, Report
 
 META_SHEET = "基本信息"
@@ -123,7 +123,11 @@ def _meta_sheet(ws: Worksheet, report: Report) -> None:
         DataValidation(type="date", operator="greaterThan", formula1="39448", allow_blank=True),
         f"B{rows['published']}",
     )
-    _validate(ws, DataValidation(type="list", formula1='"2019,2021"', allow_blank=False), f"B{rows['format']}")
+    _validate(
+        ws,
+        DataValidation(type="list", formula1=f'"{",".join(KNOWN_VERSIONS)}"', allow_blank=False),
+        f"B{rows['format']}",
+    )
     note = ws.cell(len(META_FIELDS) + 3, 1)
     set_text(note, NOTE)
     ws.merge_cells(start_row=note.row, start_column=1, end_row=note.row, end_column=2)

@@ -35,6 +35,7 @@ RULES = {
     "prose-similar",
     "prose-numbers",
     "prose-sum",
+    "prose-balance",
 }
 
 

@@ -264,3 +264,22 @@ def test_rendered_report_json_has_the_same_findings_as_check(planted, tmp_path):
     cli = [r for r in _cli_records(planted) if Path(r["file"]) == town]
     assert written and _keys(written) == _keys(cli)
     assert [{k: v for k, v in r.items() if k != "file"} for r in cli] == written
+
+
+def test_a_rule_that_breaks_or_breaks_the_declaration_becomes_check_failed(monkeypatch):
+    from dataclasses import replace
+
+    spec = registry.get("t3-balance")
+
+    def boom(ctx):
+        raise ZeroDivisionError
+
+    def wrong_severity(ctx):
+        yield Finding("t3-balance", "warning", "severity not as declared")
+
+    report = synthetic_report("示例镇", 2022)
+    for function in (boom, wrong_severity):
+        monkeypatch.setitem(registry._rules, "t3-balance", replace(spec, function=function))
+        (found,) = run_checks(report, rules=["t3-balance"])
+        assert (found.rule, found.severity, found.source, found.agency) == ("check-failed", "error", "check", "示例镇")
+        assert "t3-balance" in found.message and spec.title in found.message

@@ -30,6 +30,7 @@ LAYERS: dict[str, int] = {
     "checks": 2,
     "references": 2,
     "linkprose": 2,
+    "standard": 2,
     "datafile": 2,
     "importers": 2,
     "xlsx": 2,

@@ -98,6 +98,7 @@ class Build:
         except (KeyError, TypeError):
             return None
         outputs = [result.html, result.notebook, result.json] + ([result.pdf] if self.options.pdf else [])
+        outputs += [result.tujie, result.tujie_png] if self.options.tujie else []
         if not result.ok or not all(p and (self.out / p).is_file() for p in outputs):
             return None
         result.data_file = str(data_file)

@@ -79,6 +79,8 @@ def write_index(
                 "pdf": _href(r.pdf),
                 "notebook": _href(r.notebook),
                 "json": _href(r.json),
+                "tujie": _href(r.tujie),
+                "tujie_png": _href(r.tujie_png),
                 "others": [{"year": o.year, "html": _href(o.html)} for o in others],
                 "note": r.error if not r.ok else r.problems,
             }

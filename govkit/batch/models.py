@@ -21,6 +21,7 @@ class Options:
     notebook: str | None = None
     kernel_name: str = "python3"
     pdf: bool = False
+    tujie: bool = True  # also write each report's 图解 (HTML page and 1080-px PNG)
     batch_id: str = field(default_factory=lambda: secrets.token_hex(6))
 
 
@@ -30,7 +31,7 @@ class Result:
 
     data_file: str
     status: str = "ok"  # ok | failed
-    stage: str = ""  # load | duplicate | execute | timeout | export | pdf | crash
+    stage: str = ""  # load | duplicate | execute | timeout | export | tujie | pdf | crash
     error: str = ""
     agency: str = ""
     level: str = ""
@@ -43,6 +44,8 @@ class Result:
     notebook: str | None = None
     json: str | None = None
     pdf: str | None = None
+    tujie: str | None = None
+    tujie_png: str | None = None
     reused: bool = field(default=False, compare=False)  # unchanged since the last batch, not rendered again
 
     @property

@@ -12,11 +12,10 @@ from collections.abc import Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-import govkit
 from govkit.batch.models import Options, Result
 from govkit.errors import GovkitError
 from govkit.fs import atomic_write
-from govkit.paths import safe_name
+from govkit.paths import bundled_notebook, safe_name
 
 
 def problems_line(findings: list, shown: int = 3) -> str:
@@ -31,8 +30,8 @@ def problems_line(findings: list, shown: int = 3) -> str:
 
 
 def default_notebook() -> Path:
-    """The report notebook: ``notebooks/report.ipynb`` beside the govkit package (the repository)."""
-    return Path(govkit.__file__).resolve().parents[1] / "notebooks" / "report.ipynb"
+    """The report notebook shipped with govkit (``govkit/notebooks/report.ipynb``)."""
+    return bundled_notebook("report.ipynb")
 
 
 def notebook_path(options: Options) -> Path:
@@ -55,7 +54,7 @@ def render_one(data_file: str | os.PathLike[str], out: str | os.PathLike[str], o
     data_file, out = Path(data_file), Path(out)
     result = Result(data_file=str(data_file))
     try:
-        report, _previous, findings = load_for_render(data_file)
+        report, previous, findings = load_for_render(data_file)
     except GovkitError as exc:
         return _fail(result, "load", str(exc))
     meta = report.meta
@@ -74,8 +73,9 @@ def render_one(data_file: str | os.PathLike[str], out: str | os.PathLike[str], o
     html_path, nb_path, json_path = (stem.with_suffix(s) for s in (".html", ".ipynb", ".json"))
     result.json = _rel(json_path, out)
     data = {"report": jsonio.report_to_dict(report), "findings": jsonio.findings_to_records(findings)}
+    tujie_href = _write_tujie(result, report, previous, html_path, out) if options.tujie else None
     try:
-        nb = _execute(notebook_path(options), data_file, nb_path, options)
+        nb = _execute(notebook_path(options), data_file, nb_path, options, tujie_href)
         result.notebook = _rel(nb_path, out)
         from govkit.render.export import export_html
 
@@ -108,7 +108,24 @@ class _ExecutionFailed(Exception):
         self.stage = stage
 
 
-def _execute(notebook: Path, data_file: Path, nb_path: Path, options: Options):  # noqa: ANN202 - NotebookNode
+def _write_tujie(result: Result, report, previous, html_path: Path, out: Path) -> str | None:  # noqa: ANN001
+    """Write the report's 图解 page in this process (no kernel round trip); return its link from the report."""
+    from urllib.parse import quote
+
+    from govkit.render.tujie import render_tujie, tujie_paths
+
+    page, _ = tujie_paths(html_path)
+    try:
+        atomic_write(page, render_tujie(report, previous, report_href=quote(html_path.name)))
+    except Exception as exc:  # noqa: BLE001 - a chart failure must not stop the batch
+        page.unlink(missing_ok=True)
+        _fail(result, "tujie", f"{result.data_file}：生成图解失败（{type(exc).__name__}: {exc}）")
+        return None
+    result.tujie = _rel(page, out)
+    return quote(page.name)
+
+
+def _execute(notebook: Path, data_file: Path, nb_path: Path, options: Options, tujie: str | None = None):  # noqa: ANN202 - NotebookNode
     """Run the notebook in this worker's warm kernel; keep the (possibly partial) executed notebook.
 
     A kernel that dies is replaced and the agency retried once; a hung kernel (cell timeout) is
@@ -118,7 +135,7 @@ def _execute(notebook: Path, data_file: Path, nb_path: Path, options: Options): 
 
     from govkit.batch import worker
 
-    params = {"data_file": str(data_file.resolve()), "mode": options.mode}
+    params = {"data_file": str(data_file.resolve()), "mode": options.mode, "tujie": tujie or ""}
     for attempt in (1, 2):
         try:
             nb = worker.execute(notebook, params, options.kernel_name, options.timeout)
@@ -190,6 +207,19 @@ def _print_pdfs(results: list[Result], out: Path, progress: bool = False) -> Non
             _fail(result, "pdf", f"{result.data_file}：{errors[html]}")
         else:
             result.pdf = _rel(html.with_suffix(".pdf"), out)
+
+
+def _tujie_pngs(results: list[Result], out: Path) -> None:
+    """Screenshot every 图解 page of a successful result to PNG; record failures on the results."""
+    from govkit.render.tujie import write_pngs
+
+    wanted = {(out / r.tujie): r for r in results if r.ok and r.tujie}
+    errors = write_pngs(wanted)
+    for page, result in wanted.items():
+        if page in errors:
+            _fail(result, "tujie", f"{result.data_file}：{errors[page]}")
+        else:
+            result.tujie_png = _rel(page.with_suffix(".png"), out)
 
 
 def _warm() -> None:
@@ -281,6 +311,8 @@ def render_all(
         if own and executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
         _release_claims(out, options.batch_id)
+    if options.tujie:
+        _tujie_pngs(rendered, out)
     if options.pdf:
         _print_pdfs(rendered, out, progress)
     by_file = {str(f): f for f in todo}

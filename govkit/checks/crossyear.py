@@ -69,10 +69,15 @@ def carryover(ctx: CheckContext) -> Iterator[Finding]:
 def t2_stock(ctx: CheckContext) -> Iterator[Finding]:
     prev = _previous(ctx)
     report = ctx.report
-    if prev is None or report.format.version != "2021" or prev.format.version != "2021":
-        return
     fmt = report.format
-    issued, repealed, in_force = (fmt.column("二", c, part="art20_1") for c in ("issued", "repealed", "in_force"))
+    stock = ("issued", "repealed", "in_force")
+    if (
+        prev is None
+        or prev.format.version != fmt.version
+        or not all(fmt.has_column("二", c, part="art20_1") for c in stock)
+    ):
+        return
+    issued, repealed, in_force = (fmt.column("二", c, part="art20_1") for c in stock)
     part = next(p for p in fmt.table("二").parts if p.id == "art20_1")
     for row, _ in part.leaf_rows():
         last = num(prev.get("二", row, in_force))
@@ -105,8 +110,8 @@ def t2_stock(ctx: CheckContext) -> Iterator[Finding]:
 def t2_items(ctx: CheckContext) -> Iterator[Finding]:
     prev = _previous(ctx)
     report = ctx.report
-    if prev is None or report.format.version != "2019" or prev.format.version != "2019":
-        return
+    if prev is None or prev.format.version != report.format.version:
+        return  # the parts without 上一年项目数量 and 本年增/减 (e.g. the 2021 format's) are skipped below
     fmt = report.format
     for part in fmt.table("二").parts:
         ids = {spec.id: path for path, spec in part.leaf_columns()}

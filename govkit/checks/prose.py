@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from govkit.checks.common import num, place
 from govkit.checks.numerals import FULL_WIDTH, NUMBER, parse_number
@@ -16,7 +16,7 @@ from govkit.checks.registry import CheckContext, registry
 from govkit.findings import Finding
 from govkit.formats import ColPath, RowPath
 from govkit.model import PREAMBLE, Report
-from govkit.references import MASK, mask
+from govkit.references import MASK, mask, sentence_at
 
 PROSE_SECTIONS = (PREAMBLE, "一", "二", "三", "四", "六")
 MAX_TEXT = 200_000
@@ -31,7 +31,11 @@ SUBSCOPE = re.compile(
     r"建议|提案|热线|12345|信访|咨询|来电|留言"
 )
 YEAR = re.compile(r"(\d{4})年")
-CASE_DETAIL = re.compile(r"维持|纠正|其他结果|审结|其中")
+# Outcomes of cases (upheld, corrected, lost …): "未发生…纠错" says nothing about how many cases there were.
+CASE_DETAIL = re.compile(r"维持|纠正|纠错|败诉|撤销|确认违法|改变|其他结果|审结|其中")
+# Table 二's decisions: a clause about reviews, sub-scopes or other periods is not the row's count.
+DECISION_SCOPE = re.compile(r"其中|复议|诉讼|网上|线上|即办|承诺|公示|信息|条")
+_DECIDE = r"(?:处理|办理|作出|办结|审批|实施|受理)"
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,19 @@ QUANTITIES = (
         ),
         excluded=re.compile(r"累计|现行有效|清理|废止"),
     ),
+    *(
+        Quantity(
+            qid,
+            word,
+            (
+                rf"{_DECIDE}了?{G}{{0,4}}?{word}{G}{{0,8}}?{N}件",
+                rf"{word}{G}{{0,6}}?{_DECIDE}了?{G}{{0,4}}?{N}件",
+                rf"{_DECIDE}了?{G}{{0,3}}?{N}件{G}{{0,4}}?{word}",
+            ),
+            excluded=DECISION_SCOPE,
+        )
+        for qid, word in (("licensing", "行政许可"), ("penalty", "行政处罚"), ("coercion", "行政强制"))
+    ),
 )
 _COMPILED = {q.id: ([re.compile(p) for p in q.patterns], [re.compile(p) for p in q.zero_patterns]) for q in QUANTITIES}
 
@@ -153,13 +170,32 @@ def targets(report: Report) -> dict[str, Target]:
     out: dict[str, Target] = {}
     total = fmt.column("三", "total")
 
+    applicants = [path for path, _ in report.table("三").parts[0].leaf_columns() if path != total]
+    computed: set[RowPath] = set()  # rows whose 总计 is blank: the figure is the applicant columns' sum
+
+    def row_total(row: RowPath) -> int | None:
+        value = num(report.get("三", row, total))
+        if value is None:
+            parts = [num(report.get("三", row, c)) for c in applicants]
+            if any(p is None for p in parts):
+                return None
+            computed.add(row)
+            return int(sum(parts))  # type: ignore[arg-type]
+        return int(value)
+
     def t3(*ids: str) -> int | None:
-        value = num(report.get("三", fmt.row("三", *ids), total))
-        return int(value) if value is not None else None
+        return row_total(fmt.row("三", *ids))
 
     def t3_group(*ids: str) -> int | None:
-        value = num(report.sum_rows("三", fmt.row("三", *ids), total))
-        return int(value) if value is not None else None
+        prefix = fmt.row("三", *ids)
+        values = [row_total(r) for r in report.rows("三") if r[: len(prefix)] == prefix]
+        return None if not values or any(v is None for v in values) else sum(values)  # type: ignore[arg-type]
+
+    def cells_of(*prefixes: RowPath) -> tuple[tuple[RowPath, ColPath], ...]:
+        rows = [r for r in report.rows("三") if any(r[: len(p)] == p for p in prefixes)]
+        if not any(r in computed for r in rows):
+            return ()
+        return tuple((r, c) for r in rows for c in ([total] if r not in computed else applicants))
 
     def add(
         qid: str,
@@ -173,33 +209,41 @@ def targets(report: Report) -> dict[str, Target]:
         if values and all(v is not None for v in values):
             out[qid] = Target(table, row, column, tuple(values), label, parts)  # type: ignore[arg-type]
 
+    def add3(qid: str, row: RowPath, *values: int | None, label: str | None = None) -> None:
+        """A table-三 quantity; where a 总计 is blank the figure is the sum of the applicant columns."""
+        parts = cells_of(row)
+        if parts:
+            label = (label or place(report, "三", row, total)) + "（总计栏空白，按各申请人栏目之和）"
+        add(qid, "三", row, total, *values, label=label, parts=parts)
+
     received, carried_in = t3("received"), t3("carried_in")
-    add(
+    add3(
         "received",
-        "三",
         fmt.row("三", "received"),
-        total,
         received,
         None if received is None or carried_in is None else received + carried_in,
     )
-    add("carried_in", "三", fmt.row("三", "carried_in"), total, carried_in)
-    add("handled", "三", fmt.row("三", "outcomes", "total"), total, t3("outcomes", "total"))
-    add("carried_over", "三", fmt.row("三", "carried_over"), total, t3("carried_over"))
+    add3("carried_in", fmt.row("三", "carried_in"), carried_in)
+    add3("handled", fmt.row("三", "outcomes", "total"), t3("outcomes", "total"))
+    add3("carried_over", fmt.row("三", "carried_over"), t3("carried_over"))
     disclosed, partly = t3("outcomes", "disclosed"), t3("outcomes", "partly")
-    add("disclosed", "三", fmt.row("三", "outcomes", "disclosed"), total, disclosed)
-    add("partly", "三", fmt.row("三", "outcomes", "partly"), total, partly)
+    add3("disclosed", fmt.row("三", "outcomes", "disclosed"), disclosed)
+    add3("partly", fmt.row("三", "outcomes", "partly"), partly)
     if disclosed is not None and partly is not None:
+        both = (fmt.row("三", "outcomes", "disclosed"), fmt.row("三", "outcomes", "partly"))
+        label = "表三 / （一）予以公开 + （二）部分公开 / 总计"
+        parts = cells_of(*both)
         add(
             "disclosed_partly",
             "三",
-            fmt.row("三", "outcomes", "disclosed")[:-1],
+            both[0][:-1],
             total,
             disclosed + partly,
-            label="表三 / （一）予以公开 + （二）部分公开 / 总计",
-            parts=((fmt.row("三", "outcomes", "disclosed"), total), (fmt.row("三", "outcomes", "partly"), total)),
+            label=label + "（总计栏空白，按各申请人栏目之和）" if parts else label,
+            parts=parts or tuple((r, total) for r in both),
         )
     for qid in ("withheld", "unavailable", "not_processed"):
-        add(qid, "三", fmt.row("三", "outcomes", qid), total, t3_group("outcomes", qid))
+        add3(qid, fmt.row("三", "outcomes", qid), t3_group("outcomes", qid))
     review_total = fmt.column("四", "review", "total")
     add("review", "四", (), review_total, num(report.get("四", (), review_total)))  # type: ignore[arg-type]
     direct_total, after_total = fmt.column("四", "direct", "total"), fmt.column("四", "after_review", "total")
@@ -215,11 +259,15 @@ def targets(report: Report) -> dict[str, Target]:
             label="表四 / 行政诉讼 / 未经复议直接起诉 + 复议后起诉 / 总计",
             parts=(((), direct_total), ((), after_total)),
         )
-    column_id = "issued" if fmt.version == "2021" else "made"
-    column = fmt.column("二", column_id, part="art20_1")
+    column = fmt.columns_with_role("二", "issued", part="art20_1")[0]
     row = fmt.row("二", "art20_1", "normative")
     value = num(report.get("二", row, column))
     add("normative", "二", row, column, int(value) if value is not None else None)
+    for qid, part in (("licensing", "art20_5"), ("penalty", "art20_6"), ("coercion", "art20_6")):
+        row = fmt.row("二", part, qid)
+        column = fmt.column("二", "decisions", part=part)
+        value = num(report.get("二", row, column))
+        add(qid, "二", row, column, int(value) if value is not None else None)
     return out
 
 
@@ -313,7 +361,7 @@ def prose_numbers(ctx: CheckContext) -> Iterator[Finding]:
             seen.add(s.value)
             where = target.label or place(report, target.table, target.row, target.column)
             message = (
-                f"{_section_name(report, s.section)}：正文“{_cut(s.quote)}”称{names[qid]} {s.value} 件，"
+                f"{_section_name(report, s.section)}：正文“{_cut(_sentence(report, s), 120)}”称{names[qid]} {s.value} 件，"
                 f"而{where}为 {target.accepted[0]}"
             )
             if target.label:
@@ -341,6 +389,13 @@ def prose_numbers(ctx: CheckContext) -> Iterator[Finding]:
             )
 
 
+def _sentence(report: Report, statement: Statement) -> str:
+    """The whole sentence a statement was read from (its clause if its place is not known)."""
+    if statement.span is None:
+        return statement.quote
+    return sentence_at(report.sections.get(statement.section) or "", *statement.span) or statement.quote
+
+
 def _cut(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
@@ -361,10 +416,22 @@ class Breakdown:
     quote: str
     items: tuple[tuple[str, int], ...]
     unit: str
+    listed: str = "其后“其中”所列各项"
+
+
+# A stated 主动公开 total, then the channels it went through (通过门户网站公开800条，政务微博200条…).
+PUBLISHED_TOTAL = re.compile(rf"主动公开{G}{{0,16}}?(?:{NUMBER})[{UNITS}]")
+CHANNEL = re.compile(
+    r"网站|网|微博|微信|公众号|新媒体|客户端|APP|App|公开栏|公告栏|宣传栏|报|广播|电视|平台|头条|抖音|专栏"
+)
 
 
 def breakdowns(report: Report) -> Iterator[Breakdown]:
-    """Every "N units … 其中 A n1 units, B n2 units …" whose list is complete and of one unit."""
+    """Every "N units … 其中 A n1 units, B n2 units …" whose list is complete and of one unit.
+
+    A stated 主动公开 total followed directly (same or next sentence) by the channels it went
+    through counts as such a list too, when every item names a channel.
+    """
     for sid in PROSE_SECTIONS:
         text = mask(report.sections.get(sid))[:MAX_TEXT].translate(FULL_WIDTH)
         for paragraph in text.split("\n"):
@@ -372,6 +439,15 @@ def breakdowns(report: Report) -> Iterator[Breakdown]:
                 found = _breakdown(sid, paragraph, match.start(), match.end())
                 if found is not None:
                     yield found
+            for match in PUBLISHED_TOTAL.finditer(paragraph):
+                rest = paragraph[match.end() :]
+                lead = re.match(r"[，。；,;：:]?\s*(?:分别|主要|包括|具体)?(?:为|是|有)?[：:]?", rest)
+                skip = lead.end() if lead else 0
+                if rest[skip:].startswith("其中"):
+                    continue  # read above
+                found = _breakdown(sid, paragraph, match.end(), match.end() + skip)
+                if found is not None and all(CHANNEL.search(label) for label, _ in found.items):
+                    yield replace(found, listed="其后所列各公开渠道")
 
 
 def _breakdown(sid: str, paragraph: str, start: int, end: int) -> Breakdown | None:
@@ -431,6 +507,79 @@ def prose_sum(ctx: CheckContext) -> Iterator[Finding]:
             actual=str(b.total),
             message=(
                 f"{_section_name(report, b.section)}：正文“{_cut(b.quote)}”，"
-                f"而其后“其中”所列各项之和为 {total} {b.unit}（{listed}）"
+                f"而{b.listed}之和为 {total} {b.unit}（{listed}）"
+            ),
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# A stated total of applications against the handled and carried-over figures stated after it
+
+SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+STATED_TOTAL = re.compile(r"总计|共计|合计|共")
+
+
+@dataclass(frozen=True)
+class Balance:
+    section: str
+    quote: str
+    total: int
+    handled: int
+    carried_over: int
+    carried_in: int | None
+
+
+def balances(report: Report) -> Iterator[Balance]:
+    """Every "共收到申请 N 件" followed, in the same or the next sentence, by 办结 a 件 and 结转 b 件."""
+    for sid in PROSE_SECTIONS:
+        text = mask(report.sections.get(sid), keep_length=True)[:MAX_TEXT].translate(FULL_WIDTH)
+        sentences = [m.group(0) for m in SENTENCE.finditer(text) if m.group(0).strip()]
+        for i, first in enumerate(sentences):
+            stated = [s for s in section_statements(report, sid, first) if s.quantity == "received" and s.span]
+            totals = [s for s in stated if STATED_TOTAL.search(s.quote)]
+            if not totals:
+                continue
+            window = first + (sentences[i + 1] if i + 1 < len(sentences) else "")
+            found: dict[str, int] = {}
+            for s in section_statements(report, sid, window):
+                found.setdefault(s.quantity, s.value)
+            if "handled" not in found or "carried_over" not in found:
+                continue
+            yield Balance(
+                sid,
+                window.strip(),
+                totals[0].value,
+                found["handled"],
+                found["carried_over"],
+                found.get("carried_in"),
+            )
+
+
+@registry.register(
+    "prose-balance",
+    "warning",
+    title="正文申请总数",
+    message="正文所述申请总数须等于其后所述已办结与结转下年度继续办理之和（可含上年结转）",
+)
+def prose_balance(ctx: CheckContext) -> Iterator[Finding]:
+    report = ctx.report
+    fmt = report.format
+    table_carried_in = num(report.get("三", fmt.row("三", "carried_in"), fmt.column("三", "total")))
+    for b in balances(report):
+        right = b.handled + b.carried_over
+        accepted = {b.total}
+        for carried_in in (b.carried_in, table_carried_in):
+            if carried_in is not None:
+                accepted.add(b.total + int(carried_in))
+        if right in accepted:
+            continue
+        yield registry.finding(
+            "prose-balance",
+            section=b.section,
+            expected=str(right),
+            actual=str(b.total),
+            message=(
+                f"{_section_name(report, b.section)}：正文“{_cut(b.quote, 120)}”称共收到申请 {b.total} 件，"
+                f"而其后所述已办结 {b.handled} 件 + 结转下年度 {b.carried_over} 件 = {right} 件"
             ),
         )

@@ -7,7 +7,7 @@ from datetime import date
 
 from govkit.checks.registry import CheckContext, registry
 from govkit.findings import Finding
-from govkit.formats import load_format, version_for_year
+from govkit.formats import KNOWN_VERSIONS, describe_years, find_format_for_year
 from govkit.model import SECTION_IDS
 
 PROSE_SECTIONS = ("一", "五", "六")
@@ -21,24 +21,31 @@ DEADLINES = {"部门": (1, 31), "区县政府": (3, 31), "市政府": (3, 31), "
     "format-year",
     "error",
     title="格式版本",
-    message="报告格式须与报告年度一致：2020 年度及以前用 2019 版，2021 年度起用 2021 版",
+    message=f"报告格式须与报告年度一致：{describe_years()}",
 )
 def format_year(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
-    expected = version_for_year(report.meta.year)
-    actual = report.format.version
-    if actual != expected:
-        want = load_format(expected)
-        old = "（使用旧格式）" if actual < expected else "（使用了尚未施行的格式）"
+    year, actual = report.meta.year, report.format.version
+    if report.format.covers(year):
+        return
+    want = find_format_for_year(year)
+    if want is None:
         yield registry.finding(
             "format-year",
-            expected=expected,
             actual=actual,
-            message=(
-                f"{report.meta.year} 年度报告应使用 {expected} 版格式（{want.name}，{want.document}），"
-                f"实为 {actual} 版格式{old}"
-            ),
+            message=f"{year} 年度没有适用的官方报告格式（{describe_years()}），实为 {actual} 版格式",
         )
+        return
+    older = KNOWN_VERSIONS.index(actual) < KNOWN_VERSIONS.index(want.version)  # oldest first
+    old = "（使用旧格式）" if older else "（使用了尚未施行的格式）"
+    yield registry.finding(
+        "format-year",
+        expected=want.version,
+        actual=actual,
+        message=(
+            f"{year} 年度报告应使用 {want.version} 版格式（{want.name}，{want.document}），实为 {actual} 版格式{old}"
+        ),
+    )
 
 
 def _title(ctx: CheckContext, sid: str) -> str:

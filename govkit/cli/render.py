@@ -22,9 +22,13 @@ def command(
     ] = os.cpu_count() or 1,
     timeout: Annotated[int, typer.Option("--timeout", min=1, help="每个机关的执行时限（秒，按单元格计）")] = 600,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时打印 A4 PDF")] = False,
+    tujie: Annotated[
+        bool,
+        typer.Option("--tujie/--no-tujie", help="同时生成每份报告的图解（HTML 页面和 1080 像素宽的 PNG，默认生成）"),
+    ] = True,
     district: Annotated[bool, typer.Option("--district", help="同时生成全区汇总")] = False,
     notebook: Annotated[
-        Path | None, typer.Option("--notebook", help="报告笔记本（默认 notebooks/report.ipynb）")
+        Path | None, typer.Option("--notebook", help="报告笔记本（默认使用随 govkit 安装的 report.ipynb）")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条")] = False,
     force: Annotated[
@@ -51,7 +55,7 @@ def command(
     files = discover(list(paths))
     if not files:
         raise GovkitError(f"在 {'、'.join(str(p) for p in paths)} 中没有找到数据文件（.yaml）")
-    options = Options(mode=mode, timeout=timeout, notebook=str(notebook) if notebook else None, pdf=pdf)
+    options = Options(mode=mode, timeout=timeout, notebook=str(notebook) if notebook else None, pdf=pdf, tujie=tujie)
     if scheduler:
         from govkit.batch.cluster import dask_executor
 
@@ -67,13 +71,10 @@ def command(
     skipped = f"（其中 {reused} 份没有变化，未重新生成）" if reused else ""
     typer.echo(f"已生成 {ok} 份报告{skipped}，失败 {len(failed)} 份；索引：{Path(out) / 'index.html'}")
     if district:
-        try:
-            from govkit.district import render_district
-        except ImportError:
-            raise GovkitError("全区汇总（govkit.district）尚未实现") from None
-        page = render_district(files, Path(out))
         from govkit.batch.index import write_index
+        from govkit.district import render_district
 
+        page = render_district(files, Path(out))
         write_index(results, Path(out), options, district=page.relative_to(Path(out)))  # now with its link
         typer.echo(f"全区汇总：{page}")
     if failed:

@@ -8,13 +8,23 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast, overload
 
 from ruamel.yaml.comments import CommentedMap
 
 from govkit.datafile.parse import MAX_BYTES, decode, line_of, parse, quote
 from govkit.errors import DataFileError
-from govkit.formats import KNOWN_VERSIONS, ColumnSpec, Format, PartSpec, RowPath, load_format, version_for_year
+from govkit.formats import (
+    KNOWN_VERSIONS,
+    ColumnSpec,
+    Format,
+    NoFormatError,
+    PartSpec,
+    RowPath,
+    all_formats,
+    format_for_year,
+    load_format,
+)
 from govkit.model import LEVELS, PREAMBLE, SECTION_IDS, Meta, Report, Value, has_control_chars
 
 MAX_COUNT = 10**9
@@ -80,7 +90,7 @@ class _Reader:
         if not isinstance(node, dict):
             kind = "空白" if node is None else f"「{quote(node)}」"
             raise self.fail(f"这里应是一组「名称: 值」，实为{kind}", parent, key, where)
-        return node
+        return cast(CommentedMap, node)  # the round-trip loader builds every mapping as a CommentedMap
 
     def keys(self, node: CommentedMap, allowed: tuple[str, ...], where: str, required: tuple[str, ...] = ()) -> None:
         for key in node:
@@ -111,10 +121,8 @@ class _Reader:
         return report
 
     def explain_other_format(self, doc: CommentedMap, year: int, first: DataFileError) -> None:
-        expected = version_for_year(year)
-        for other in KNOWN_VERSIONS:
-            if other == expected:
-                continue
+        expected = format_for_year(year).version
+        for other in (fmt.version for fmt in all_formats() if not fmt.covers(year)):
             try:
                 trial = Report.blank(Meta(agency="-", year=year), load_format(other), fill=None)
                 for table_id in TABLE_IDS:
@@ -147,6 +155,12 @@ class _Reader:
             published=self.date(node, "published"),
         )
 
+    @overload
+    def text(self, node: CommentedMap, key: str, required: Literal[True]) -> str: ...
+
+    @overload
+    def text(self, node: CommentedMap, key: str, required: bool = False) -> str | None: ...
+
     def text(self, node: CommentedMap, key: str, required: bool = False) -> str | None:
         value = node.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -174,7 +188,12 @@ class _Reader:
 
     def format(self, doc: CommentedMap, year: int) -> Format:
         if "format" not in doc:
-            return load_format(version_for_year(year))
+            try:
+                return format_for_year(year)
+            except NoFormatError as exc:
+                raise self.fail(
+                    f"{exc}；若报告按其中一种格式填写，请在文件开头写 format: '版本'", doc["meta"], "year", "meta.year"
+                ) from None
         version = str(doc["format"])
         if version not in KNOWN_VERSIONS:
             raise self.fail(f"格式版本「{version}」无效；可用：{'、'.join(KNOWN_VERSIONS)}", doc, "format", "format")
@@ -209,8 +228,9 @@ class _Reader:
                 required=tuple(p.caption for p in spec.parts if p.caption),
             )
             for part in spec.parts:
-                block = self.mapping(node[part.caption], node, part.caption, f"{where} {part.caption}")
-                self.rows(report, table_id, part, part.rows, block, (part.caption,), allow_split=spec.local_subrows)
+                caption = part.caption or ""  # a table of several parts captions each (required above)
+                block = self.mapping(node[caption], node, caption, f"{where} {caption}")
+                self.rows(report, table_id, part, part.rows, block, (caption,), allow_split=spec.local_subrows)
         else:
             self.rows(report, table_id, spec.parts[0], spec.parts[0].rows, node, (), allow_split=spec.local_subrows)
 

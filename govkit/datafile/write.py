@@ -19,7 +19,6 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 from govkit.datafile.parse import MAX_BYTES, quote, yaml_engine
 from govkit.datafile.walk import RAW_KEY, SECTION_KEYS, TABLE_IDS, breaks_yaml_name
 from govkit.errors import DataFileError
-from govkit.formats import version_for_year
 from govkit.fs import atomic_write
 from govkit.model import LEVELS, PREAMBLE, Report
 
@@ -33,7 +32,7 @@ def to_document(report: Report) -> CommentedMap:
     """The canonical YAML document for a report."""
     doc = CommentedMap()
     doc.yaml_set_start_comment(HEADER)
-    if report.format.version != version_for_year(report.meta.year):
+    if not report.format.covers(report.meta.year):  # the year alone would choose another format (or none)
         doc["format"] = report.format.version
     meta = CommentedMap()
     m = report.meta

@@ -1,4 +1,4 @@
-"""The district overview page: papermill executes ``notebooks/district.ipynb``, nbconvert exports it.
+"""The district overview page: papermill executes the district notebook, nbconvert exports it.
 
 The result is one self-contained HTML file, ``<out>/district-<year>.html``: no code cells, no
 script, charts inline, nothing fetched from the network.
@@ -6,20 +6,19 @@ script, charts inline, nothing fetched from the network.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
-import govkit
 from govkit.district.data import DistrictError, load_district
 from govkit.fs import atomic_write
+from govkit.paths import bundled_notebook
 
 EXECUTION_TIMEOUT = 300
 
 
 def notebook_path() -> Path:
-    """The district notebook: ``notebooks/district.ipynb`` beside the govkit package (the repository)."""
-    return Path(govkit.__file__).resolve().parents[1] / "notebooks" / "district.ipynb"
+    """The district notebook shipped with govkit (``govkit/notebooks/district.ipynb``)."""
+    return bundled_notebook("district.ipynb")
 
 
 def render_district(
@@ -79,29 +78,3 @@ def render_district(
     target = Path(out) / f"district-{district.year}.html"
     atomic_write(target, html)
     return target
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m govkit.district.export PATH... --out DIR [--year Y]`` (until the CLI wires it)."""
-    import argparse
-    import sys
-
-    from govkit.errors import GovkitError
-
-    parser = argparse.ArgumentParser(
-        prog="python -m govkit.district.export", description="生成全区汇总页面（离线 HTML）"
-    )
-    parser.add_argument("paths", nargs="+", type=Path)
-    parser.add_argument("--out", type=Path, default=Path(os.curdir))
-    parser.add_argument("--year", type=int, default=None)
-    args = parser.parse_args(argv)
-    try:
-        print(render_district(args.paths, args.out, year=args.year))
-    except GovkitError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return 2
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

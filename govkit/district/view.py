@@ -37,6 +37,7 @@ from govkit.district.data import District, load_district
 from govkit.district.rollup import Rollup, rollup
 from govkit.district.status import StatusMatrix, status_matrix
 from govkit.findings import SEVERITY_LABELS
+from govkit.formats import describe_years
 from govkit.render.html import environment, report_css
 from govkit.render.tables import build_tables
 from govkit.synthetic import SYNTHETIC_MARK
@@ -148,12 +149,12 @@ class DistrictView:
         for agency, record in frame.iterrows():
             cells = []
             for label, value in record.items():
-                cell = {"metric": label, "classes": ["gk-num"], "title": "", "value": _n(value)}
+                classes, title = ["gk-num"], ""
                 if label in outcome_labels and share.at[agency, label] == share.at[agency, label]:
-                    cell["title"] = f"占办理结果 {share.at[agency, label]:.1%}"
+                    title = f"占办理结果 {share.at[agency, label]:.1%}"
                     if (agency, label) in flagged:
-                        cell["classes"].append("gk-outlier")
-                cells.append(cell)
+                        classes.append("gk-outlier")
+                cells.append({"metric": label, "classes": classes, "title": title, "value": _n(value)})
             rows.append({"agency": agency, "cells": cells})
         agencies = [str(a) for a in frame.index]
         composition = f"{self.year}年各机关申请办理结果构成"
@@ -196,6 +197,7 @@ class DistrictView:
             title = "全区申请与办理情况历年变化"
             trends = {
                 "columns": list(t.columns),
+                "formats": describe_years(),
                 "rows": [(label, [_n(v) for v in row]) for label, row in t.iterrows()],
                 "chart": Markup(charts.img_html(charts.lines([int(y) for y in t.columns], series, title), title)),
             }

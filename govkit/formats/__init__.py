@@ -15,11 +15,17 @@ from typing import Literal
 
 import yaml
 
+from govkit.errors import GovkitError
+
 CellType = Literal["count", "signed", "amount"]
 RowPath = tuple[str, ...]
 ColPath = tuple[str, ...]
 
 KNOWN_VERSIONS = ("2019", "2021")
+
+
+class NoFormatError(GovkitError, LookupError):
+    """No official format covers a report year (also a :class:`LookupError`)."""
 
 
 @dataclass(frozen=True)
@@ -124,13 +130,40 @@ class Format:
     version: str
     name: str
     document: str
-    first_year: int
+    first_year: int | None
     last_year: int | None
     sections: tuple[SectionSpec, ...]
     tables: dict[str, TableSpec] = field(hash=False)
 
     def covers(self, year: int) -> bool:
-        return year >= self.first_year and (self.last_year is None or year <= self.last_year)
+        """Whether reports for ``year`` follow this format (the years it is in force for)."""
+        return (self.first_year is None or year >= self.first_year) and (
+            self.last_year is None or year <= self.last_year
+        )
+
+    @property
+    def years(self) -> str:
+        """The report years this format is for, in words: ``2020 年度及以前``, ``2021 年度起``, ``2019–2020 年度``."""
+        if self.first_year is None:
+            return "所有年度" if self.last_year is None else f"{self.last_year} 年度及以前"
+        if self.last_year is None:
+            return f"{self.first_year} 年度起"
+        if self.last_year == self.first_year:
+            return f"{self.first_year} 年度"
+        return f"{self.first_year}–{self.last_year} 年度"
+
+    def has_column(self, table_id: str, *ids: str, part: str | None = None) -> bool:
+        """Whether the table (or one part of it) has a column with these ids (see :meth:`column`)."""
+        try:
+            self.column(table_id, *ids, part=part)
+        except (KeyError, StopIteration):
+            return False
+        return True
+
+    def columns_with_role(self, table_id: str, role: str, part: str | None = None) -> list[ColPath]:
+        """The header paths of the value columns that play ``role`` (a ``role:`` in the format file)."""
+        parts = [p for p in self.tables[table_id].parts if part is None or p.id == part]
+        return [path for p in parts for path, spec in p.leaf_columns() if spec.role == role]
 
     def table(self, table_id: str) -> TableSpec:
         return self.tables[table_id]
@@ -267,14 +300,38 @@ def load_format(version: str) -> Format:
     )
 
 
-def version_for_year(year: int) -> str:
-    """The format a report for ``year`` must follow: 2019 for years up to 2020, 2021 after."""
-    return "2019" if year <= 2020 else "2021"
+def all_formats() -> list[Format]:
+    """Every official format, oldest first (the order of :data:`KNOWN_VERSIONS`)."""
+    return [load_format(v) for v in KNOWN_VERSIONS]
+
+
+def find_format_for_year(year: int) -> Format | None:
+    """The format whose years cover ``year`` (see :meth:`Format.covers`), or None."""
+    return next((fmt for fmt in all_formats() if fmt.covers(year)), None)
 
 
 def format_for_year(year: int) -> Format:
-    return load_format(version_for_year(year))
+    """The format a report for ``year`` must follow.
+
+    Raises:
+        NoFormatError: no official format covers the year.
+    """
+    fmt = find_format_for_year(year)
+    if fmt is None:
+        raise NoFormatError(f"{year} 年度没有适用的官方报告格式（{describe_years()}）")
+    return fmt
 
 
-def all_formats() -> list[Format]:
-    return [load_format(v) for v in KNOWN_VERSIONS]
+def version_for_year(year: int) -> str:
+    """The version of :func:`format_for_year`."""
+    return format_for_year(year).version
+
+
+def latest_format() -> Format:
+    """The format in force now (the newest one)."""
+    return all_formats()[-1]
+
+
+def describe_years() -> str:
+    """Which years use which format, in words: ``2020 年度及以前用 2019 版，2021 年度起用 2021 版``."""
+    return "，".join(f"{fmt.years}用 {fmt.version} 版" for fmt in all_formats())

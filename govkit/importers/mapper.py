@@ -21,7 +21,17 @@ from govkit.checks.registry import registry
 from govkit.datafile import breaks_yaml_name
 from govkit.errors import ImportFailed, one_line
 from govkit.findings import Finding
-from govkit.formats import ColPath, ColumnSpec, Format, RowPath, load_format, version_for_year
+from govkit.formats import (
+    KNOWN_VERSIONS,
+    ColPath,
+    ColumnSpec,
+    Format,
+    RowPath,
+    all_formats,
+    find_format_for_year,
+    latest_format,
+    load_format,
+)
 from govkit.importers.cells import (
     clean_line,
     is_number,
@@ -137,7 +147,7 @@ class _Mapper:
             raise ImportFailed(f"{self.name}：未识别出政府信息公开工作年度报告（没有找到标题、章节标题或统计表）")
         meta = self.meta(paragraphs, title, headings, fmt)
         hinted = self.doc.hints.get("format")
-        if hinted in ("2019", "2021"):
+        if hinted in KNOWN_VERSIONS:
             fmt = load_format(hinted)
         report = Report.blank(meta, fmt, fill=None)
         report.sections = (
@@ -146,29 +156,32 @@ class _Mapper:
             else (self.stated_sections())
         )
         _Tables(self, fmt, report).fill(tokens)
-        if fmt.version != version_for_year(meta.year):
+        if not fmt.covers(meta.year):
+            want = find_format_for_year(meta.year)
+            should = f"应使用 {want.version} 版格式" if want is not None else "没有适用的官方格式"
             self.note(
                 "import-old-format",
-                f"报告使用 {fmt.version} 版格式，而 {meta.year} 年度报告应使用 "
-                f"{version_for_year(meta.year)} 版格式；已按原样导入（数据文件写明 format: '{fmt.version}'）",
+                f"报告使用 {fmt.version} 版格式，而 {meta.year} 年度报告{should}；"
+                f"已按原样导入（数据文件写明 format: '{fmt.version}'）",
             )
         return report, self.findings
 
     def detect_format(self) -> Format:
-        """2019 or 2021, by the labels only one of them has (本年新制作数量 vs 本年制发件数 …)."""
-        old, new = index_for("2019"), index_for("2021")
-        score: Counter[str] = Counter()
+        """The format whose own labels the report uses most (本年新制作数量 vs 本年制发件数 …), else the year's."""
+        indexes = {fmt.version: index_for(fmt.version) for fmt in all_formats()}
+        score: Counter[str] = Counter({version: 0 for version in indexes})
         for text in self.all_texts():
-            in_old, in_new = old.lookup(text) is not None, new.lookup(text) is not None
-            if in_old != in_new:
-                score["2019" if in_old else "2021"] += 1
-        if score["2019"] != score["2021"]:
-            return load_format("2019" if score["2019"] > score["2021"] else "2021")
+            having = [version for version, index in indexes.items() if index.lookup(text) is not None]
+            if len(having) == 1:  # a label only one format has
+                score[having[0]] += 1
+        (best, top), *rest = score.most_common()
+        if all(count < top for _, count in rest):
+            return load_format(best)
         year = (
             _int(self.doc.hints.get("year"))
             or (find_title([clean_line(t) for t in self.doc.paragraphs()]) or (0, None, None))[2]
         )
-        return load_format(version_for_year(year or 2021))
+        return (find_format_for_year(year) if year else None) or latest_format()
 
     def all_texts(self) -> list[str]:
         out: list[str] = []

@@ -55,13 +55,16 @@ def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def render_fragment(report: Report, findings: Iterable[Finding] | None = None, mode: Mode = "publish") -> str:
+def render_fragment(
+    report: Report, findings: Iterable[Finding] | None = None, mode: Mode = "publish", tujie: str | None = None
+) -> str:
     """The report as one self-contained HTML ``<div>`` (with its own ``<style>``).
 
     Args:
         report: the report to draw.
         findings: the checks' findings; shown (and marked on cells) only in review mode.
         mode: ``"publish"`` for the public report, ``"review"`` to add the findings list and marks.
+        tujie: a relative link to the report's 图解 page, shown under the title when given.
 
     Returns:
         HTML text.
@@ -87,6 +90,7 @@ def render_fragment(report: Report, findings: Iterable[Finding] | None = None, m
     return template.render(
         report=report,
         mode=mode,
+        tujie=tujie,
         css=Markup(report_css()),
         preamble=_lines(fill(report, report.sections.get(PREAMBLE))),
         sections=sections,

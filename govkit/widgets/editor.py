@@ -24,6 +24,7 @@ from govkit.model import LEVELS, PREAMBLE, Report
 from govkit.newreport import new_from_previous, write_new
 from govkit.widgets.cells import CellInput
 from govkit.widgets.grid import part_grid
+from govkit.widgets.prose import ProseTools
 from govkit.widgets.style import CSS
 from govkit.widgets.totals import computed_totals
 
@@ -311,7 +312,10 @@ class ReportEditor:
             area.observe(lambda change, sid=sid: self._section_changed(sid, change["new"]), "value")
             self.sections[sid] = area
             items += [widgets.HTML(f"<b>{escape(title)}</b>"), area]
-        return widgets.VBox(items)
+        self.prose_tools = ProseTools(report, self.sections)
+        for sid, area in self.sections.items():
+            items.insert(items.index(area) + 1, self.prose_tools.preview(sid))
+        return widgets.VBox([self.prose_tools.toolbar, *items])
 
     def _table_page(self, report: Report, table_id: str) -> widgets.Widget:
         table = report.table(table_id)
@@ -348,6 +352,7 @@ class ReportEditor:
     def _edited(self) -> None:
         self.dirty = True
         self._message, self._message_kind = "", ""
+        self.prose_tools.refresh()
         self._recheck()
         self._set_status("")
 
@@ -356,6 +361,7 @@ class ReportEditor:
         if cell.error is None:
             row, col = cell.key
             self.report.set(cell.table_id, row, col, cell.value)
+            self.prose_tools.picked(cell)
             self._edited()
         else:
             self._set_status(f"{cell.place}：{cell.error}", "error")
