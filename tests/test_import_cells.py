@@ -14,7 +14,7 @@ import pytest
 
 from govkit import datafile
 from govkit.checks import run_checks
-from govkit.importers import ImportResult, import_file
+from govkit.importers import ImportResult, import_bytes, import_file
 from govkit.model import Report
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -111,6 +111,20 @@ def test_amount_without_a_unit_is_kept_as_written_and_flagged() -> None:
     (x,) = result.findings
     assert x.rule == "import-amount-unit-unknown" and (x.row, x.column) == cell and "金额单位不明" in x.message
     assert x.severity == "warning" and x.line == 21
+
+
+def test_amount_under_a_header_in_yuan_is_converted_with_a_note() -> None:
+    text = (FIXTURES / "import" / "flattened_pipes_2021.txt").read_text(encoding="utf-8")
+    text = text.replace("本年收费金额（单位：万元）", "本年收费金额（单位：元）").replace(
+        "收费 | 10.4323", "收费 | 104323"
+    )
+    result = import_bytes(text.encode("utf-8"), "元.txt")
+    f = result.report.format
+    cell = (f.row("二", "art20_8", "fees"), f.column("二", "fee_amount", part="art20_8"))
+    assert str(result.report.cells["二"][cell]) == "10.4323"
+    (x,) = [x for x in result.findings if x.rule == "import-unit-converted"]
+    assert x.message == "「104323」（表头单位为元）按 10.4323 万元导入" and x.line == 21
+    assert "import-amount-unit-unknown" not in {x.rule for x in result.findings}
 
 
 def test_unreadable_text_is_kept_in_the_data_file_and_named_by_the_check(tmp_path: Path) -> None:

@@ -49,12 +49,12 @@ def output_stem(out: Path, agency: str, year: int) -> Path:
 def render_one(data_file: str | os.PathLike[str], out: str | os.PathLike[str], options: Options) -> Result:
     """Render one agency's report completely; every failure is returned, not raised."""
     from govkit.render import jsonio
-    from govkit.render.inputs import load_for_render
+    from govkit.render.inputs import load_and_prime_code
 
     data_file, out = Path(data_file), Path(out)
     result = Result(data_file=str(data_file))
     try:
-        report, previous, findings = load_for_render(data_file)
+        (report, previous, findings), prime = load_and_prime_code(data_file)
     except GovkitError as exc:
         return _fail(result, "load", str(exc))
     meta = report.meta
@@ -75,7 +75,7 @@ def render_one(data_file: str | os.PathLike[str], out: str | os.PathLike[str], o
     data = {"report": jsonio.report_to_dict(report), "findings": jsonio.findings_to_records(findings)}
     tujie_href = _write_tujie(result, report, previous, html_path, out) if options.tujie else None
     try:
-        nb = _execute(notebook_path(options), data_file, nb_path, options, tujie_href)
+        nb = _execute(notebook_path(options), data_file, nb_path, options, tujie_href, prime)
         result.notebook = _rel(nb_path, out)
         from govkit.render.export import export_html
 
@@ -125,7 +125,9 @@ def _write_tujie(result: Result, report, previous, html_path: Path, out: Path) -
     return quote(page.name)
 
 
-def _execute(notebook: Path, data_file: Path, nb_path: Path, options: Options, tujie: str | None = None):  # noqa: ANN202 - NotebookNode
+def _execute(  # noqa: ANN202 - NotebookNode
+    notebook: Path, data_file: Path, nb_path: Path, options: Options, tujie: str | None = None, prime: str | None = None
+):
     """Run the notebook in this worker's warm kernel; keep the (possibly partial) executed notebook.
 
     A kernel that dies is replaced and the agency retried once; a hung kernel (cell timeout) is
@@ -138,7 +140,7 @@ def _execute(notebook: Path, data_file: Path, nb_path: Path, options: Options, t
     params = {"data_file": str(data_file.resolve()), "mode": options.mode, "tujie": tujie or ""}
     for attempt in (1, 2):
         try:
-            nb = worker.execute(notebook, params, options.kernel_name, options.timeout)
+            nb = worker.execute(notebook, params, options.kernel_name, options.timeout, prime)
             break
         except worker.KernelDied as exc:
             if attempt == 2:
@@ -222,14 +224,6 @@ def _tujie_pngs(results: list[Result], out: Path) -> None:
             result.tujie_png = _rel(page.with_suffix(".png"), out)
 
 
-def _warm() -> None:
-    # Imported once in the parent so that forked workers start warm (papermill's stack takes ~1.5 s).
-    import nbconvert  # noqa: F401
-    import nbformat  # noqa: F401
-    import papermill  # noqa: F401
-    import papermill.engines  # noqa: F401
-
-
 def render_all(
     files: Iterable[str | os.PathLike[str]],
     out: str | os.PathLike[str],
@@ -285,7 +279,8 @@ def render_all(
     if own and todo:
         from govkit.batch.worker import init_worker
 
-        _warm()
+        # Papermill and nbconvert are not imported here: each worker imports them while its kernel
+        # starts (see init_worker), which overlaps the two instead of running them one after the other.
         executor = ProcessPoolExecutor(
             max_workers=max(1, min(workers or os.cpu_count() or 1, len(todo))),
             initializer=init_worker,

@@ -619,8 +619,8 @@ class _Tables:
         names = self.subrows.get(row) if self.fmt.table(table).local_subrows else None
         if names:
             self.report.split_row(table, row, list(names))
-            for name, slots in names.items():
-                self.put(table, (*row, name), slots)
+            for name, values in names.items():
+                self.put(table, (*row, name), values)
             return
         slots = self.rows.get((table, row))
         line = self.lines.get((table, row), 0)
@@ -661,21 +661,24 @@ class _Tables:
         if unit == "元" and not stated and is_number(text):
             text = f"{clean_line(text)}元"  # the header gives the unit: converted with a note, as a stated 元
         parsed = parse_value(text, spec)
-        where = {"table": table, "row": row, "column": col, "actual": clean_line(tok.text), "line": tok.line}
         self.report.cells[table][(row, col)] = parsed.value
+
+        def note(rule: str, message: str) -> None:
+            self.m.note(rule, message, table=table, row=row, column=col, actual=clean_line(tok.text), line=tok.line)
+
         if parsed.problem and not normalize(tok.text):
-            self.m.note("import-missing-cell", f"{_where(row, col, table)}：{parsed.problem}", **where)
+            note("import-missing-cell", f"{_where(row, col, table)}：{parsed.problem}")
         elif parsed.problem:
             self.report.set_raw(table, row, col, clean_line(tok.text))
-            self.m.note("import-unreadable-cell", parsed.problem, **where)
+            note("import-unreadable-cell", parsed.problem)
         if parsed.note:
-            self.m.note("import-unit-converted", parsed.note, **where)
+            shown = clean_line(tok.text)
+            note("import-unit-converted", parsed.note.replace(f"「{text}」", f"「{shown}」（表头单位为元）", 1))
         if spec.type == "amount" and parsed.value is not None and unit is None and not stated:
-            self.m.note(
+            note(
                 "import-amount-unit-unknown",
                 f"金额单位不明：表头和数值「{clean_line(tok.text)}」都没有写明单位（元或万元），"
                 f"暂按所写数字 {clean_line(tok.text)} 导入（数据文件中的金额单位为万元），请核对后确认",
-                **where,
             )
 
     def amount_unit(self, spec: ColumnSpec) -> str | None:

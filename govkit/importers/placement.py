@@ -141,11 +141,15 @@ def place(
             fitting.append(slots)
     chosen: list[int | None] = []
     for n in range(width):
-        seen = {values[s[n]] if s[n] is not None else _MISSING for s in fitting}
+        seen = {_at(values, s[n]) for s in fitting}
         first = fitting[0][n] if fitting else None
         certain = len(seen) == 1 and first is not None and values[first] is not None
         chosen.append(first if certain else None)
     return Placement(tuple(chosen), total, len(fitting), checked)
+
+
+def _at(values: list[Value], index: int | None) -> object:
+    return _MISSING if index is None else values[index]
 
 
 def _holds(
