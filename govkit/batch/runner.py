@@ -125,7 +125,7 @@ def _execute(  # noqa: ANN202 - NotebookNode
 
     from govkit.batch import worker
 
-    params = {"data_file": str(data_file.resolve()), "mode": options.mode, "tujie": tujie or ""}
+    params: dict[str, object] = {"data_file": str(data_file.resolve()), "mode": options.mode, "tujie": tujie or ""}
     for attempt in (1, 2):
         try:
             nb = worker.execute(notebook, params, options.kernel_name, options.timeout, prime)
