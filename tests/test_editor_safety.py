@@ -298,3 +298,18 @@ def test_new_leaves_non_carried_cells_blank_check_lists_them_and_fill_zero(tmp_p
     assert editor.save()
     saved = datafile.load(target)
     assert all(v is not None for v in saved.cells["三"].values())
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["meta: [\n", "meta:\n  agency: a\n   year: 1\n", "meta: {agency: x\n", "meta:\n\tagency: x\n", "a: 'x\n", "a: *b\n"],
+)
+def test_yaml_errors_are_told_in_chinese(tmp_path: Path, text: str) -> None:
+    import re
+
+    bad = tmp_path / "坏.yaml"
+    bad.write_text(text, encoding="utf-8")
+    editor = ReportEditor(bad)
+    assert editor.report is None and editor.error
+    message = editor.error.replace(str(bad), "").replace("YAML", "").replace("Tab", "")
+    assert "语法错误" in message and not re.search("[A-Za-z]", message), message

@@ -33,7 +33,7 @@ from govkit.widgets import drafts
 from govkit.widgets.cells import CellInput, parse_cell
 from govkit.widgets.grid import part_grid
 from govkit.widgets.keys import KeyboardHelper
-from govkit.widgets.merge import Change, apply, differences, three_way
+from govkit.widgets.merge import Change, apply, changed_places, differences, three_way
 from govkit.widgets.prose import ProseTools
 from govkit.widgets.style import CSS
 from govkit.widgets.totals import computed_totals
@@ -110,6 +110,7 @@ class ReportEditor:
         self.meta: dict[str, widgets.Widget] = {}
         self.findings: list[Finding] = []
         self.finding_buttons: list[tuple[Finding, widgets.Button | None]] = []
+        self._finding_rows: dict[Finding, tuple[widgets.Widget, widgets.Button | None]] = {}
         self.conflicts: list[Change] = []
         self.theirs: Report | None = None
         self.draft: Report | None = None
@@ -260,7 +261,7 @@ class ReportEditor:
         """Show 恢复草稿 / 丢弃草稿 when a draft beside the file differs from it."""
         assert self.report is not None
         try:
-            found = drafts.read_draft(self.path)
+            found = drafts.read_draft(self.path, self.report)
         except GovkitError as exc:
             self.draft_error = f"草稿文件无法读取（{drafts.draft_path(self.path).name}）：{exc}"
             self._message, self._message_kind = self.draft_error, "warning"
@@ -352,6 +353,7 @@ class ReportEditor:
         self._target = None
         self.findings = []
         self.finding_buttons = []
+        self._finding_rows = {}
         self.findings_list.children = ()
         selected = self.tabs.selected_index
         pages = [self._meta_page(report), self._prose_page(report)]
@@ -514,7 +516,7 @@ class ReportEditor:
     # Edits
 
     def _edited(self) -> None:
-        self._dirty = bool(self.unsaved())
+        self._dirty = bool(self.base is not None and self.report is not None and changed_places(self.base, self.report))
         self._message, self._message_kind = "", ""
         self.prose_tools.refresh()
         self._recheck()
@@ -527,7 +529,8 @@ class ReportEditor:
             return
         try:
             if self._dirty:
-                drafts.write_draft(self.path, self.report, self.disk_digest)
+                assert self.base is not None
+                drafts.write_draft(self.path, self.base, self.report, self.disk_digest)
             elif self.draft is None:
                 drafts.remove_draft(self.path)
             self.draft_error = None
@@ -677,25 +680,26 @@ class ReportEditor:
     def _show_findings(self) -> None:
         rows: list[widgets.Widget] = []
         self.finding_buttons = []
+        cache: dict[Finding, tuple[widgets.Widget, widgets.Button | None]] = {}
         for finding in sorted(self.findings, key=lambda f: f.severity != "error"):
-            kind = finding.severity_label
-            place = finding.place or "整份报告"
-            said = finding.message if place in finding.message else f"{place}：{finding.message}"
-            text = widgets.HTML(
-                f"<b>[{kind}]</b> {escape(said)} <span style='color:#888'>({escape(finding.rule)})</span>"
-            )
-            text.add_class(f"govkit-finding-{finding.severity}")
-            button: widgets.Button | None = None
-            if self.targets(finding):
-                button = widgets.Button(
-                    description="定位", tooltip=f"转到 {place}", layout=widgets.Layout(width="4.5em")
-                )
-                button.on_click(lambda _, f=finding: self.goto(f))
-                rows.append(widgets.HBox([button, text]))
-            else:
-                rows.append(widgets.HBox([text]))
+            row, button = self._finding_rows.get(finding) or self._finding_row(finding)
+            cache[finding] = (row, button)
+            rows.append(row)
             self.finding_buttons.append((finding, button))
+        self._finding_rows = cache  # rows of findings still there are reused: a new widget costs a round trip
         self.findings_list.children = tuple(rows)
+
+    def _finding_row(self, finding: Finding) -> tuple[widgets.Widget, widgets.Button | None]:
+        kind = finding.severity_label
+        place = finding.place or "整份报告"
+        said = finding.message if place in finding.message else f"{place}：{finding.message}"
+        text = widgets.HTML(f"<b>[{kind}]</b> {escape(said)} <span style='color:#888'>({escape(finding.rule)})</span>")
+        text.add_class(f"govkit-finding-{finding.severity}")
+        if not self.targets(finding):
+            return widgets.HBox([text]), None
+        button = widgets.Button(description="定位", tooltip=f"转到 {place}", layout=widgets.Layout(width="4.5em"))
+        button.on_click(lambda _, f=finding: self.goto(f))
+        return widgets.HBox([button, text]), button
 
     def _refresh_findings_title(self) -> None:
         errors = sum(1 for f in self.findings if f.severity == "error")
@@ -858,7 +862,9 @@ class ReportEditor:
         )
         if merge.conflicts:
             self.conflicts = list(merge.conflicts)
-            self._dirty = bool(self.unsaved())
+            self._dirty = bool(
+                self.base is not None and self.report is not None and changed_places(self.base, self.report)
+            )
             self._write_draft()
             self._show_conflicts(taken)
             self._set_status(
