@@ -99,8 +99,9 @@ def in_browser(path: Path, work: Path) -> float:
     """Seconds from JupyterLab's kernel idle to the first table cell visible (Run All Cells)."""
     sys.path.insert(0, str(ROOT / "tests"))
     import nbformat
+    from conftest import CHROMIUM, CHROMIUM_ARGS
     from playwright.sync_api import sync_playwright
-    from test_editor_e2e import CHROMIUM, CHROMIUM_ARGS, NOTEBOOK, isolated_env, lab_command, start, stop, wait_http
+    from test_editor_e2e import NOTEBOOK, isolated_env, lab_command, start, stop, wait_http
 
     nb = nbformat.read(NOTEBOOK, as_version=4)
     params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))

@@ -302,7 +302,14 @@ def test_new_leaves_non_carried_cells_blank_check_lists_them_and_fill_zero(tmp_p
 
 @pytest.mark.parametrize(
     "text",
-    ["meta: [\n", "meta:\n  agency: a\n   year: 1\n", "meta: {agency: x\n", "meta:\n\tagency: x\n", "a: 'x\n", "a: *b\n"],
+    [
+        "meta: [\n",
+        "meta:\n  agency: a\n   year: 1\n",
+        "meta: {agency: x\n",
+        "meta:\n\tagency: x\n",
+        "a: 'x\n",
+        "a: *b\n",
+    ],
 )
 def test_yaml_errors_are_told_in_chinese(tmp_path: Path, text: str) -> None:
     import re

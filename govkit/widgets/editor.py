@@ -31,7 +31,7 @@ from govkit.model import LEVELS, PREAMBLE, Report
 from govkit.newreport import copy_for_agency, new_from_previous, write_new
 from govkit.widgets import drafts
 from govkit.widgets.cells import CellInput, parse_cell
-from govkit.widgets.grid import part_grid
+from govkit.widgets.grid import VALUE_WIDTH, part_grid
 from govkit.widgets.keys import KeyboardHelper
 from govkit.widgets.merge import Change, apply, changed_places, differences, three_way
 from govkit.widgets.prose import ProseTools
@@ -43,6 +43,7 @@ TABLE_IDS = ("二", "三", "四")
 LABEL_WIDTHS = {"二": ["9em", "8em"], "三": ["4.5em", "9em", "17em"], "四": []}
 META_TAB, PROSE_TAB = 0, 1
 SHOWN_CHANGES = 30
+WIDE_TABLE = 12  # columns beyond which a table's value columns shrink to fit the window
 
 
 def _read(path: Path) -> bytes | None:
@@ -507,7 +508,18 @@ class ReportEditor:
             widths = LABEL_WIDTHS.get(table_id, [])
             depth = max((len(r) - (1 if part.caption else 0) for r in part_rows), default=0)
             widths = (widths + ["8em"] * depth)[:depth] if widths or depth else []
-            grids.append(part_grid(part, part_rows, boxes, corner=table.corner, label_widths=widths or None))
+            wide = len(leaves) + len(widths) > WIDE_TABLE  # 表四's 15 columns: share the window, no sideways scrolling
+            grids.append(
+                part_grid(
+                    part,
+                    part_rows,
+                    boxes,
+                    corner=table.corner,
+                    label_widths=widths or None,
+                    value_width="minmax(4.6em, 1fr)" if wide else VALUE_WIDTH,
+                    width="100%" if wide else "max-content",
+                )
+            )
         page = widgets.VBox(grids, layout=widgets.Layout(overflow="auto"))
         page.add_class(f"govkit-page-t{TABLE_IDS.index(table_id) + 2}")
         return page
