@@ -6,8 +6,8 @@ Measures, for a copy of a synthetic 2021-format data file (``examples/synthetic/
     drawn it), and the number of widget models created;
   * in this process: the check latency of one edit, from the typed text to the cell marked (parse,
     report update, every check rule, marks, draft written), over ``--edits`` edits;
-  * with ``--browser``: JupyterLab in headless Chromium, from the kernel idle to the first table cell
-    visible (Run All Cells on the editor notebook).
+  * with ``--browser``: JupyterLab in headless Chromium, from the kernel idle (Run All Cells on the editor
+    notebook) to the editor shown, and to 表三's first cell visible after a click on its tab.
 
 Usage: python benchmarks/editor.py [--edits 20] [--browser]
 Targets (issue 12): usable form ≤ 3 s after the kernel is idle; live checks ≤ 150 ms.
@@ -95,8 +95,8 @@ def check_latency(path: Path, edits: int) -> list[float]:
     return times
 
 
-def in_browser(path: Path, work: Path) -> float:
-    """Seconds from JupyterLab's kernel idle to the first table cell visible (Run All Cells)."""
+def in_browser(path: Path, work: Path) -> tuple[float, float]:
+    """Seconds from JupyterLab's kernel idle (Run All Cells) to the editor shown, and to 表三's first cell visible."""
     sys.path.insert(0, str(ROOT / "tests"))
     import nbformat
     from conftest import CHROMIUM, CHROMIUM_ARGS
@@ -120,11 +120,13 @@ def in_browser(path: Path, work: Path) -> float:
             start_time = time.perf_counter()
             page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
             page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+            page.locator(".govkit-editor .govkit-save").first.wait_for(state="visible")
+            shown = time.perf_counter() - start_time
             page.locator(".govkit-editor .lm-TabBar-tab", has_text="表三").first.click()
             page.locator(".govkit-t3-r0-c0 input").wait_for(state="visible")
             elapsed = time.perf_counter() - start_time
             browser.close()
-            return elapsed
+            return shown, elapsed
     finally:
         stop(server)
 
@@ -146,7 +148,10 @@ def main(argv: list[str] | None = None) -> int:
             f"max {max(times) * 1000:.0f} ms"
         )
         if args.browser:
-            print(f"browser (JupyterLab): kernel idle → first cell visible {in_browser(path, Path(tmp)):.2f} s")
+            shown, cell = in_browser(path, Path(tmp))
+            print(
+                f"browser (JupyterLab, Run All Cells at kernel idle): editor shown {shown:.2f} s, 表三 cell {cell:.2f} s"
+            )
     return 0
 
 

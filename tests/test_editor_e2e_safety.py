@@ -107,6 +107,12 @@ def test_typed_inputs_enter_ctrl_s_and_table_four_in_jupyterlab(tmp_path: Path, 
         wait_http(f"http://127.0.0.1:{port}/api/status?token={token}", server)
         page = browser_page
         open_in_lab(page, port)
+        tab(page, "表三")
+        # the cell sits under its column header and beside its row label
+        cell = page.locator(f"{C0}").first.bounding_box()
+        head = page.locator(".govkit-page-t3 .govkit-colhead", has_text="自然人").first.bounding_box()
+        label = page.locator(".govkit-page-t3 .govkit-rowlabel", has_text="一、本年新收政府信息公开申请数量").first
+        assert abs(cell["x"] - head["x"]) < 2 and abs(cell["y"] - label.bounding_box()["y"]) < 2
         type_each_input(page, data)
         # Ctrl+S in a cell saves the data file
         box = page.locator(f"{C0} input")

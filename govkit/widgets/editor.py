@@ -30,7 +30,7 @@ from govkit.formats import ColPath, RowPath
 from govkit.model import LEVELS, PREAMBLE, Report
 from govkit.newreport import copy_for_agency, new_from_previous, write_new
 from govkit.widgets import drafts
-from govkit.widgets.cells import CellInput, parse_cell
+from govkit.widgets.cells import INPUT_LAYOUT, CellInput, parse_cell
 from govkit.widgets.grid import VALUE_WIDTH, part_grid
 from govkit.widgets.keys import KeyboardHelper
 from govkit.widgets.merge import Change, apply, changed_places, differences, three_way
@@ -119,6 +119,7 @@ class ReportEditor:
         self.disk_digest: str | None = None
         self.check_error: str | None = None
         self.saves = 0
+        self.edits = 0
         self.error: str | None = None
         self._dirty = False
         self._target: widgets.DOMWidget | None = None
@@ -172,7 +173,9 @@ class ReportEditor:
         self.findings_box = widgets.VBox([self.findings_title, self.findings_list])
         self.findings_box.add_class("govkit-findings")
         self.tabs = widgets.Tab()
+        self._pending_grids: dict[str, tuple[widgets.VBox, list[widgets.Widget]]] = {}
         self._cell_style = TextStyle()
+        self._cell_layout = widgets.Layout(**INPUT_LAYOUT)
         self._open()
 
     @staticmethod
@@ -355,6 +358,7 @@ class ReportEditor:
         self.findings = []
         self.finding_buttons = []
         self._finding_rows = {}
+        self._pending_grids = {}
         self.findings_list.children = ()
         selected = self.tabs.selected_index
         pages = [self._meta_page(report), self._prose_page(report)]
@@ -366,6 +370,7 @@ class ReportEditor:
         self.tabs.observe(self._tab_shown, "selected_index")
         if selected is not None and selected < len(pages):
             self.tabs.selected_index = selected
+            self._tab_shown({"new": selected})
         self._refresh_title()
         self.root.children = (
             self.style,
@@ -383,6 +388,8 @@ class ReportEditor:
     def _tab_shown(self, change: dict) -> None:
         if change["new"] == PROSE_TAB:
             self.prose_tools.load_options()
+        elif isinstance(change["new"], int) and change["new"] >= 2:
+            self.show_table(TABLE_IDS[change["new"] - 2])
 
     def _refresh_title(self) -> None:
         report = self.report
@@ -500,6 +507,7 @@ class ReportEditor:
                         self._cell_changed,
                         raw=report.raw_text(table_id, row, col),
                         style=self._cell_style,
+                        layout=self._cell_layout,
                     )
                     # a stable DOM handle for browser tests and user styles: table, row index, column index
                     cell.box.add_class(f"govkit-t{TABLE_IDS.index(table_id) + 2}-r{index[row]}-c{c}")
@@ -520,9 +528,17 @@ class ReportEditor:
                     width="100%" if wide else "max-content",
                 )
             )
-        page = widgets.VBox(grids, layout=widgets.Layout(overflow="auto"))
+        # the grids join the page when its tab is first shown: the browser then draws one table, not three
+        page = widgets.VBox([grids[0]], layout=widgets.Layout(overflow="auto"))
         page.add_class(f"govkit-page-t{TABLE_IDS.index(table_id) + 2}")
+        self._pending_grids[table_id] = (page, grids)
         return page
+
+    def show_table(self, table_id: str) -> None:
+        """Put a table's grids on its page (done when its tab is first shown)."""
+        page, grids = self._pending_grids.pop(table_id, (None, None))
+        if page is not None and grids is not None:
+            page.children = tuple(grids)
 
     # -----------------------------------------------------------------------------------------
     # Edits
@@ -551,6 +567,7 @@ class ReportEditor:
 
     def _cell_changed(self, cell: CellInput) -> None:
         assert self.report is not None
+        self.edits += 1
         if cell.error is None:
             row, col = cell.key
             self.report.set(cell.table_id, row, col, cell.value)
@@ -562,12 +579,14 @@ class ReportEditor:
 
     def _section_changed(self, sid: str, text: str) -> None:
         assert self.report is not None
+        self.edits += 1
         self.report.sections[sid] = text.strip("\n")
         self._edited()
 
     def _meta_changed(self, name: str, value: object) -> None:
         report = self.report
         assert report is not None
+        self.edits += 1
         m = report.meta
         if name in ("agency", "year"):
             self._identity_typed()
@@ -1006,7 +1025,9 @@ class ReportEditor:
             color = {"error": "#b71c1c", "ok": "#1b5e20", "warning": "#8a5a00"}.get(self._message_kind, "#333")
             parts.append(f"<span style='color:{color}'>{escape(self._message)}</span>")
         # the counter lets the page notice a save the kernel never answered (a dead kernel)
-        self.status.value = " — ".join(parts) + f"<span class='govkit-saves' data-saves='{self.saves}'></span>"
+        self.status.value = " — ".join(parts) + (
+            f"<span class='govkit-saves' data-saves='{self.saves}' data-edits='{self.edits}'></span>"
+        )
         bad = bool(self.dirty or invalid or self.conflicts)
         classes = [c for c in self.status._dom_classes if c not in ("govkit-status-dirty", "govkit-status-ok")]
         self.status._dom_classes = (*classes, "govkit-status-dirty" if bad else "govkit-status-ok")

@@ -97,11 +97,11 @@ def part_grid(
             span = label_cols - level if leaf else 1
             children.append(_html(row[level], _area(first + index, level + 1, end - index, span), "govkit-rowlabel"))
             index = end
-    for r, row in enumerate(rows):
-        for c, (col, _) in enumerate(leaves):
-            box = boxes[(row, col)]
-            box.layout.grid_area = _area(first + r, label_cols + c + 1)
-            children.append(box)
+    # Headers and labels are placed explicitly and fill every other slot, so the value boxes, in
+    # reading order, flow into exactly their places: they need no layout of their own (and may share one).
+    for row in rows:
+        for col, _ in leaves:
+            children.append(boxes[(row, col)])
     widths = label_widths or [LABEL_WIDTH] * label_cols
     grid = widgets.GridBox(
         children=children,
