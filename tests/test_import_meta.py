@@ -148,10 +148,13 @@ def test_simplified_text_is_not_converted() -> None:
 
 
 def test_cli_flags(tmp_path: Path) -> None:
-    from govkit.cli import _register, app
+    import typer
 
-    if not any(c.name == "import" for c in app.registered_commands):
-        _register()
+    from govkit.cli.import_ import command
+
+    app = typer.Typer()
+    app.command("import")(command)
+    app.command("unused")(lambda: None)  # two commands: typer keeps the sub-command name
     runner = CliRunner()
     refused = runner.invoke(app, ["import", str(IMPORT / "tables_only.txt"), "--out", str(tmp_path)])
     assert refused.exit_code == 2 and "--year" in refused.output and "Traceback" not in refused.output
