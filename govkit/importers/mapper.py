@@ -721,24 +721,35 @@ class _Tables:
             return None if (table, row) in unsettled else self.report.cells[table].get((row, col))
 
         done: dict[tuple[str, RowPath], Placement] = {}
-        progress = True
-        while progress:
-            progress = False
+        tried: dict[tuple[str, RowPath], tuple[int, Placement]] = {}  # placement, and how many rows were settled then
+        for _ in range(4):  # a settled row's cells can check its neighbours; a few rounds reach them
+            settled = len(done)
             for table, row, slots in pending:
-                if (table, row) in done:
+                key = (table, row)
+                if key in done or (key in tried and tried[key][0] == len(done)):
                     continue
                 found = self.placement(table, row, slots, rels, known)
+                tried[key] = (len(done), found)
                 if found.fitting == 1 and found.checked:
-                    done[(table, row)] = found
-                    unsettled.discard((table, row))
-                    progress = True
+                    done[key] = found
+                    unsettled.discard(key)
+                    self.place_cells(table, row, slots, found)
+            if len(done) == settled:
+                break
         for table, row, slots in pending:
-            found = done.get((table, row)) or self.placement(table, row, slots, rels, known)
-            columns = self.columns(table, row)
-            for (col, spec), index in zip(columns, found.chosen, strict=True):
-                if index is not None:
-                    self.write(table, row, col, spec, slots[index])
-            self.misfit_finding(table, row, slots, found)
+            key = (table, row)
+            if key not in done:
+                last = tried.get(key)
+                found = last[1] if last and last[0] == len(done) else self.placement(table, row, slots, rels, known)
+                self.place_cells(table, row, slots, found)
+                done[key] = found
+        for table, row, slots in pending:
+            self.misfit_finding(table, row, slots, done[(table, row)])
+
+    def place_cells(self, table: str, row: RowPath, slots: list[_Tok], found: Placement) -> None:
+        for (col, spec), index in zip(self.columns(table, row), found.chosen, strict=True):
+            if index is not None:
+                self.write(table, row, col, spec, slots[index])
 
     def placement(self, table: str, row: RowPath, slots: list[_Tok], rels: list, known) -> Placement:
         columns = self.columns(table, row)
