@@ -44,7 +44,6 @@ from govkit.render.html import environment, report_css
 from govkit.render.tables import build_tables
 from govkit.synthetic import SYNTHETIC_MARK
 
-
 STATUS_PAGE = 200  # agencies per page of the status matrix (a district beyond this is paged)
 
 
