@@ -113,7 +113,7 @@ def test_negation_of_the_cases_themselves_still_counts(report):
         assert found == []
 
 
-PHRASINGS = Path(__file__).resolve().parent / "fixtures" / "checks" / "prose_phrasing"
+PHRASINGS = Path(__file__).resolve().parent / "fixtures" / "prose_phrasing"
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in PHRASINGS.glob("*.yaml")))
