@@ -70,6 +70,7 @@ INCOMPLETE_RULES = frozenset(
         "import-agency-uncertain",
         "import-extra-cells",
         "import-stray-value",
+        "import-amount-unit-unknown",  # kept as written until a person confirms the unit
     }
 )
 _MAX_JOIN = 5
