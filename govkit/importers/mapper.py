@@ -19,6 +19,7 @@ from datetime import date
 
 from govkit.checks.registry import registry
 from govkit.datafile import breaks_yaml_name
+from govkit.datafile.parse import quote
 from govkit.errors import ImportFailed, one_line
 from govkit.findings import Finding
 from govkit.formats import (
@@ -46,7 +47,7 @@ from govkit.importers.labels import Label, LabelIndex, index_for
 from govkit.importers.meta import find_published, find_title, guess_level, is_date_line, split_agency
 from govkit.importers.placement import Placement, place, relations
 from govkit.importers.sections import heading_of, is_attachment_marker, is_chrome, is_prose
-from govkit.model import LEVELS, PREAMBLE, SECTION_IDS, Meta, Report, Value
+from govkit.model import LEVELS, PREAMBLE, SECTION_IDS, Meta, Report, Value, name_problem
 
 SECTION_TABLE = {"二": "二", "三": "三", "四": "四"}
 SECTION_NAMES = {
@@ -279,7 +280,7 @@ class _Mapper:
             if "published" in hints
             else find_published([*paragraphs, *self.row_texts()], max(headings, default=len(paragraphs)))
         )
-        return Meta(
+        meta = Meta(
             agency=agency,
             year=year,
             level=level,
@@ -287,6 +288,11 @@ class _Mapper:
             district=_meta_text(district) if district else None,
             published=published,
         )
+        for label, value in (("机关名称", meta.agency), ("简称", meta.short_name), ("所属地区", meta.district)):
+            problem = name_problem(value) if value else None
+            if problem:
+                raise ImportFailed(f"{self.name}：{label}「{quote(value)}」{problem}，未导入")
+        return meta
 
     def row_texts(self) -> list[str]:
         return [" ".join(row) for b in self.doc.blocks if isinstance(b, Table) for row in b.rows]
