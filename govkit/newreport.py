@@ -1,13 +1,14 @@
 """Start next year's report of an agency from this year's data file.
 
-What carries over (everything else is 0, the six sections are empty, the publication date is cleared):
+What carries over (every other cell is blank ``~``, so ``govkit check`` lists what is still to fill; the six
+sections are empty, the publication date is cleared):
 
 * Table 三 ``二、上年结转政府信息公开申请数量`` ← last year's ``四、结转下年度继续办理``, column by column
   (the columns are the same in both formats, so this works across the 2020→2021 format change).
 * 2021 format, table 二 第二十条第（一）项 ``现行有效件数`` ← last year's ``现行有效件数`` when last year
-  also used the 2021 format: with 本年制发件数 and 本年废止件数 at 0 the stock identity (R8) holds, and
-  the analyst only adds this year's 制发/废止 and adjusts the stock. A 2019-format year has no stock
-  (its 对外公开总数量 counts publications, not documents in force), so the stock starts at 0.
+  also used the 2021 format; the analyst fills in this year's 制发/废止 (blank until then) and adjusts
+  the stock. A 2019-format year has no stock (its 对外公开总数量 counts publications, not documents in
+  force), so the stock starts blank.
 * 2019 format, table 二 ``上一年项目数量`` ← last year's ``上一年项目数量 + 本年增/减`` (R9) and
   ``对外公开总数量`` ← last year's ``对外公开总数量`` (a running total that may only grow).
 * Metadata (agency, short name, level, district) is copied; local sub-rows of table 二 are kept when
@@ -51,11 +52,13 @@ def new_from_previous(previous: Report, year: int) -> Report:
     meta = Meta(
         agency=old.agency, year=year, level=old.level, short_name=old.short_name, district=old.district, published=None
     )
-    report = Report.blank(meta, fmt)
+    report = Report.blank(meta, fmt, fill=None)
     same_format = previous.format.version == fmt.version
     if same_format:
         for row, names in previous.subrows.get("二", {}).items():
             report.split_row("二", row, list(names))
+        for key in report.cells["二"]:  # split_row starts sub-rows at 0: blank, like every other cell
+            report.cells["二"][key] = None
     _carry_applications(report, previous)
     if same_format:  # a running figure means the same in both years only within one format
         _carry_stock(report, previous)
@@ -184,7 +187,7 @@ def create_next(
         if found is not None:
             report = new_from_previous(datafile.load(found), year)
         elif blank_if_missing:
-            report = Report.blank(Meta(agency=agency, year=year, level=level))
+            report = Report.blank(Meta(agency=agency, year=year, level=level), fill=None)
         else:
             expected = datafile.default_path(params, Meta(agency=agency, year=year - 1))
             raise NewReportError(
@@ -210,15 +213,40 @@ def write_new(path: Path, text: str) -> None:
         ) from None
 
 
+def copy_for_agency(report: Report, agency: str, params: str | os.PathLike[str]) -> Path:
+    """Write ``report`` as the same year's data file of ``agency`` (另存为其他机关); return its path.
+
+    Raises:
+        NewReportError: the name is empty, or that agency's file exists already (never overwritten).
+    """
+    agency = agency.strip()
+    if not agency:
+        raise NewReportError("机关全称不能为空")
+    copy = report.copy()
+    copy.meta.agency = agency
+    copy.source = None
+    target = datafile.default_path(params, copy.meta)
+    write_new(target, datafile.dumps(copy))
+    return target
+
+
 def carry_over_summary(report: Report) -> list[str]:
-    """Human-readable lines naming the non-zero values a new report starts with."""
+    """Human-readable lines naming the non-zero values a new report starts with (blank cells are not listed)."""
     lines = []
     for table_id in ("二", "三"):
         for (row, col), value in report.cells[table_id].items():
-            if value is None or (isinstance(value, (int, Decimal)) and value != 0):
-                shown = "空白" if value is None else str(value)
+            if isinstance(value, (int, Decimal)) and value != 0:
+                shown = str(value)
                 lines.append(f"表{table_id} {' / '.join(r for r in row if r)} · {' / '.join(col)}：{shown}")
     return lines
 
 
-__all__ = ["NewReportError", "carry_over_summary", "create_next", "find_previous", "new_from_previous", "write_new"]
+__all__ = [
+    "NewReportError",
+    "carry_over_summary",
+    "copy_for_agency",
+    "create_next",
+    "find_previous",
+    "new_from_previous",
+    "write_new",
+]

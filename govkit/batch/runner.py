@@ -23,6 +23,17 @@ from govkit.paths import bundled_notebook
 from govkit.paths import output_stem as stem_of
 
 
+def problems_line(findings: list, shown: int = 3) -> str:
+    """The findings in one line: errors first, at most ``shown`` of them spelt out, the rest counted."""
+    from govkit.findings import SEVERITY_LABELS
+
+    ordered = sorted(findings, key=lambda f: f.severity != "error")
+    parts = [f"【{SEVERITY_LABELS.get(f.severity, f.severity)}】{f.message}" for f in ordered[:shown]]
+    if len(ordered) > shown:
+        parts.append(f"另有 {len(ordered) - shown} 项（共 {len(ordered)} 项，见审阅稿）")
+    return "；".join(parts)
+
+
 def default_notebook() -> Path:
     """The report notebook shipped with govkit (``govkit/notebooks/report.ipynb``)."""
     return bundled_notebook("report.ipynb")
@@ -43,18 +54,19 @@ def output_stem(out: Path, agency: str, year: int) -> Path:
 def render_one(data_file: str | os.PathLike[str], out: str | os.PathLike[str], options: Options) -> Result:
     """Render one agency's report completely; every failure is returned, not raised."""
     from govkit.render import jsonio
-    from govkit.render.inputs import load_for_render
+    from govkit.render.inputs import load_and_prime_code
 
     data_file, out = Path(data_file), Path(out)
     result = Result(data_file=str(data_file))
     try:
-        report, previous, findings = load_for_render(data_file)
+        (report, previous, findings), prime = load_and_prime_code(data_file)
     except GovkitError as exc:
         return _fail(result, "load", str(exc))
     meta = report.meta
-    result.agency, result.year, result.title = meta.agency, meta.year, report.title
+    result.agency, result.level, result.year, result.title = meta.agency, meta.level or "", meta.year, report.title
     result.errors = sum(f.severity == "error" for f in findings)
     result.warnings = sum(f.severity == "warning" for f in findings)
+    result.problems = problems_line(findings)
     stem = output_stem(out, meta.agency, meta.year)
     try:
         owner = _claim(stem, data_file, options.batch_id)
@@ -71,7 +83,7 @@ def render_one(data_file: str | os.PathLike[str], out: str | os.PathLike[str], o
     data = {"report": jsonio.report_to_dict(report), "findings": jsonio.findings_to_records(findings)}
     tujie_href = _write_tujie(result, report, previous, html_path, out) if options.tujie else None
     try:
-        nb = _execute(notebook_path(options), data_file, nb_path, options, tujie_href)
+        nb = _execute(notebook_path(options), data_file, nb_path, options, tujie_href, prime)
         result.notebook = _rel(nb_path, out)
         from govkit.render.export import export_html
 
@@ -124,7 +136,9 @@ def _write_tujie(result: Result, report, previous, html_path: Path, out: Path) -
     return quote(page.name)
 
 
-def _execute(notebook: Path, data_file: Path, nb_path: Path, options: Options, tujie: str | None = None):  # noqa: ANN202 - NotebookNode
+def _execute(  # noqa: ANN202 - NotebookNode
+    notebook: Path, data_file: Path, nb_path: Path, options: Options, tujie: str | None = None, prime: str | None = None
+):
     """Run the notebook in this worker's warm kernel; keep the (possibly partial) executed notebook.
 
     A kernel that dies is replaced and the agency retried once; a hung kernel (cell timeout) is
@@ -134,10 +148,10 @@ def _execute(notebook: Path, data_file: Path, nb_path: Path, options: Options, t
 
     from govkit.batch import worker
 
-    params = {"data_file": str(data_file.resolve()), "mode": options.mode, "tujie": tujie or ""}
+    params: dict[str, object] = {"data_file": str(data_file.resolve()), "mode": options.mode, "tujie": tujie or ""}
     for attempt in (1, 2):
         try:
-            nb = worker.execute(notebook, params, options.kernel_name, options.timeout)
+            nb = worker.execute(notebook, params, options.kernel_name, options.timeout, prime)
             break
         except worker.KernelDied as exc:
             if attempt == 2:
@@ -214,12 +228,19 @@ def _rel(path: Path, out: Path) -> str:
     return path.relative_to(out).as_posix()
 
 
-def _print_pdfs(results: list[Result], out: Path) -> None:
-    """Print the PDF of every successful result; record failures on the results."""
+def _print_pdfs(results: list[Result], out: Path, progress: bool = False) -> None:
+    """Print the PDF of every successful result, one progress step each; record failures on the results."""
+    from tqdm import tqdm
+
     from govkit.render.pdf import print_pdfs
 
     wanted = {(out / r.html): r for r in results if r.ok and r.html}
-    errors = print_pdfs((html, html.with_suffix(".pdf")) for html in wanted)
+    with tqdm(total=len(wanted), desc="打印 PDF", unit="份", disable=not progress or not wanted) as bar:
+
+        def step(_html: Path) -> None:
+            bar.update(1)
+
+        errors = print_pdfs(((html, html.with_suffix(".pdf")) for html in wanted), on_done=step)
     for html, result in wanted.items():
         if html in errors:
             _fail(result, "pdf", f"{result.data_file}：{errors[html]}")
@@ -238,14 +259,6 @@ def _tujie_pngs(results: list[Result], out: Path) -> None:
             _fail(result, "tujie", f"{result.data_file}：{errors[page]}")
         else:
             result.tujie_png = _rel(page.with_suffix(".png"), out)
-
-
-def _warm() -> None:
-    # Imported once in the parent so that forked workers start warm (papermill's stack takes ~1.5 s).
-    import nbconvert  # noqa: F401
-    import nbformat  # noqa: F401
-    import papermill  # noqa: F401
-    import papermill.engines  # noqa: F401
 
 
 def render_all(
@@ -278,13 +291,13 @@ def render_all(
     """
     from govkit.batch.incremental import Build
 
-    files = [Path(f) for f in files]
+    paths = [Path(f) for f in files]
     out = Path(out)
     build = Build(out, options, notebook_path(options))  # fails early, once, if the notebook is missing
     ensure_folder(out)
     lock = _lock_output(out)
     try:
-        return _render_locked(files, out, options, build, executor, workers, progress, force)
+        return _render_locked(paths, out, options, build, executor, workers, progress, force)
     finally:
         if lock is not None:
             lock.close()
@@ -331,7 +344,8 @@ def _render_locked(
     if own and todo:
         from govkit.batch.worker import init_worker
 
-        _warm()
+        # Papermill and nbconvert are not imported here: each worker imports them while its kernel
+        # starts (see init_worker), which overlaps the two instead of running them one after the other.
         executor = ProcessPoolExecutor(
             max_workers=max(1, min(workers or os.cpu_count() or 1, len(todo))),
             initializer=init_worker,
@@ -360,7 +374,7 @@ def _render_locked(
     if options.tujie:
         _tujie_pngs(rendered, out)
     if options.pdf:
-        _print_pdfs(rendered, out)
+        _print_pdfs(rendered, out, progress)
     by_file = {str(f): f for f in todo}
     for r in rendered:
         build.record(by_file[r.data_file], hashes[by_file[r.data_file]], r)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,6 +11,9 @@ from govkit import datafile, fs
 from govkit.errors import GovkitError
 from govkit.model import Report
 from govkit.paths import agency_key, output_stem
+
+if TYPE_CHECKING:
+    from govkit.dataset import Kind
 
 
 def command(
@@ -36,7 +39,8 @@ def command(
     reports: list[Report] = [datafile.load(path) for path in files]
     if xlsx is not None and not _export_workbooks(reports, xlsx, replace):
         raise typer.Exit(2)
-    for path, kind in ((csv, "csv"), (parquet, "parquet")):
+    kinds: tuple[tuple[Path | None, Kind], ...] = ((csv, "csv"), (parquet, "parquet"))
+    for path, kind in kinds:
         if path is not None:
             from govkit.dataset import write_tidy
 

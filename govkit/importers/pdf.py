@@ -23,6 +23,7 @@ from govkit.importers.document import Document, Paragraph, Table
 from govkit.importers.glyphs import fix_radicals
 
 MAX_PAGES = 300
+_MARGIN = 0.06  # of the page height: where running headers and footers are printed
 _RULE_WIDTH = 2.5  # points: thicker filled boxes are shading or backgrounds, not table rules
 _PAGE_NUMBER = re.compile(
     r"^(?:第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|[-—–]\s*\d+\s*[-—–]|\d+\s*/\s*\d+|\d{1,3}|"
@@ -34,11 +35,14 @@ _PAGE_NUMBER = re.compile(
 class _Line:
     page: int
     top: float
+    bottom: float
+    page_height: float
     x0: float
     x1: float
     size: float
     bold: bool
     text: str
+    tabular: bool = False  # wide gaps between its words: a table row printed without rules
 
 
 @dataclass
@@ -76,7 +80,28 @@ def read_pdf(data: bytes, name: str) -> Document:
     text += "".join(c for item in items if isinstance(item, _Grid) for row in item.rows for c in row)
     if not re.search(r"[\u4e00-\u9fff]", text):
         raise ImportFailed(f"{name}：PDF 的文字层中没有中文（可能是扫描件或字体无法解码），无法导入")
-    return _document(items)
+    return _document(_without_running_lines(items))
+
+
+def _without_running_lines(items: list[_Line | _Grid]) -> list[_Line | _Grid]:
+    """The items without running headers and footers.
+
+    A running line sits in the top or bottom margin and recurs, page numbers aside, on more than one
+    page (a title repeated on every page is not the report's text).
+    """
+
+    def key(line: _Line) -> str | None:
+        margin = line.page_height * _MARGIN
+        if line.top > margin and line.bottom < line.page_height - margin:
+            return None
+        return re.sub(r"\d+", "#", re.sub(r"\s+", "", line.text))
+
+    pages: dict[str, set[int]] = {}
+    for item in items:
+        if isinstance(item, _Line) and (k := key(item)) is not None:
+            pages.setdefault(k, set()).add(item.page)
+    running = {k for k, found in pages.items() if len(found) > 1}
+    return [item for item in items if not (isinstance(item, _Line) and key(item) in running)]
 
 
 def _is_rule(obj: dict) -> bool:
@@ -113,14 +138,47 @@ def _page_items(page, number: int) -> list[_Line | _Grid]:
             items.append(_Grid(number, table.bbox[1], table.bbox[3], float(page.height), rows))
         outside = outside.outside_bbox(table.bbox)
     for line in outside.extract_text_lines(return_chars=True, strip=True):
-        text = fix_radicals(line["text"])
+        text, tabular = _line_text(line["chars"])
         if not text.strip() or _PAGE_NUMBER.match(text.strip()):
             continue
         sizes = [c["size"] for c in line["chars"] if c["text"].strip()] or [0.0]
         bold = Counter("bold" in c["fontname"].lower() for c in line["chars"]).most_common(1)[0][0]
-        items.append(_Line(number, line["top"], line["x0"], line["x1"], median(sizes), bold, text))
+        items.append(
+            _Line(
+                number,
+                line["top"],
+                line["bottom"],
+                float(page.height),
+                line["x0"],
+                line["x1"],
+                median(sizes),
+                bold,
+                text,
+                tabular,
+            )
+        )
     items.sort(key=lambda item: item.top)
     return items
+
+
+def _line_text(chars: list[dict]) -> tuple[str, bool]:
+    """A line's text from its characters, a space where the gap is wider than half a character.
+
+    Whether it has gaps wider than one and a half characters (columns of a table without rules) too.
+    """
+    text = ""
+    tabular = False
+    previous = None
+    for char in sorted((c for c in chars if c["text"].strip()), key=lambda c: c["x0"]):
+        if previous is not None:
+            gap = char["x0"] - previous["x1"]
+            size = max(char["size"], previous["size"], 1.0)
+            if gap > 0.5 * size:
+                text += " "
+            tabular = tabular or gap > 1.5 * size
+        text += char["text"]
+        previous = char
+    return fix_radicals(text), tabular
 
 
 def _document(items: list[_Line | _Grid]) -> Document:
@@ -157,7 +215,7 @@ def _document(items: list[_Line | _Grid]) -> Document:
 
 def _continues(prev: _Line, line: _Line, left: float, right: float) -> bool:
     """Whether ``line`` carries on the paragraph ``prev`` belongs to (a line wrapped by the printer)."""
-    if abs(prev.size - line.size) > 0.5 or prev.bold != line.bold:
+    if abs(prev.size - line.size) > 0.5 or prev.bold != line.bold or prev.tabular or line.tabular:
         return False
     if prev.x1 < right - 1.5 * prev.size:
         return False  # the previous line stopped short: its paragraph ended there

@@ -21,7 +21,7 @@ from govkit.model import Report, Value
 
 Cell = tuple[RowPath, ColPath]
 Relation = dict[tuple[str, RowPath, ColPath], int]  # sum(coefficient * cell) == 0
-MAX_ARRANGEMENTS = 20_000
+MAX_ARRANGEMENTS = 5_000
 _MISSING = object()
 
 
@@ -86,6 +86,18 @@ def arrangements(count: int, width: int) -> Iterator[tuple[int | None, ...]]:
         yield from combinations(range(count), width)
 
 
+def interleavings(main: list[int], loose: list[int]) -> Iterator[tuple[int, ...]]:
+    """Every order of value indices keeping ``main`` in order, with ``loose`` (in order) anywhere among them."""
+    width = len(main) + len(loose)
+    for spots in combinations(range(width), len(loose)):
+        out: list[int] = []
+        m = iter(main)
+        lo = iter(loose)
+        for n in range(width):
+            out.append(next(lo) if n in spots else next(m))
+        yield tuple(out)
+
+
 def place(
     table: str,
     row: RowPath,
@@ -93,54 +105,93 @@ def place(
     values: list[Value],
     rels: list[Relation],
     known: Callable[[str, RowPath, ColPath], Value],
+    loose: list[int] | None = None,
 ) -> Placement:
     """Which of ``values`` (in their order, None for an unreadable or empty one) go to which column.
 
     ``known`` gives the value of a cell outside this row that is known to be right, None if not.
+    ``loose``: indices of values that may stand anywhere in the row (a number printed on a line of
+    its own), for a row whose count matches its columns.
     """
     width = len(columns)
-    total = comb(max(width, len(values)), min(width, len(values)))
+    if loose and len(values) == width:
+        main = [i for i in range(width) if i not in loose]
+        total = comb(width, len(loose))
+        candidates: Iterator[tuple[int | None, ...]] = interleavings(main, sorted(loose))
+    else:
+        total = comb(max(width, len(values)), min(width, len(values)))
+        candidates = arrangements(len(values), width)
     if total > MAX_ARRANGEMENTS or not values:
         return Placement((None,) * width, total, 0, False)
     mine = {(table, row, c): i for i, c in enumerate(columns)}
-    touching = [rel for rel in rels if any(k in mine for k in rel)]
+    checks = [_Check.of(rel, mine, known) for rel in rels if any(k in mine for k in rel)]
+    checks = [c for c in checks if c.unknown_outside < 2]  # two unknowns outside the row: it cannot tell
     fitting: list[tuple[int | None, ...]] = []
     checked = False
-    for slots in arrangements(len(values), width):
+    for slots in candidates:
         row_values = [values[i] if i is not None else None for i in slots]
         ok = True
-        for rel in touching:
-            verdict = _holds(rel, mine, row_values, known)
+        for check in checks:
+            verdict = check.holds(row_values)
             if verdict is not None:
                 checked = True
-                ok = ok and verdict
+                ok = verdict
             if not ok:
                 break
         if ok:
             fitting.append(slots)
     chosen: list[int | None] = []
     for n in range(width):
-        seen = {values[s[n]] if s[n] is not None else _MISSING for s in fitting}
+        seen = {_at(values, s[n]) for s in fitting}
         first = fitting[0][n] if fitting else None
         certain = len(seen) == 1 and first is not None and values[first] is not None
         chosen.append(first if certain else None)
     return Placement(tuple(chosen), total, len(fitting), checked)
 
 
-def _holds(
-    rel: Relation, mine: dict, row_values: list[Value], known: Callable[[str, RowPath, ColPath], Value]
-) -> bool | None:
-    """Whether an identity holds (False also when it forces a negative count); None if it cannot tell."""
-    acc: int | Decimal = 0
-    unknown: list[int] = []
-    for key, coef in rel.items():
-        value = row_values[mine[key]] if key in mine else known(*key)
-        if value is None:
-            unknown.append(coef)
-            continue
-        acc += coef * value
-    if not unknown:
-        return acc == 0
-    if len(unknown) == 1:
-        return -acc * unknown[0] >= 0  # the one unknown count would be -acc / coef: never negative
-    return None
+def _at(values: list[Value], index: int | None) -> object:
+    return _MISSING if index is None else values[index]
+
+
+@dataclass(frozen=True)
+class _Check:
+    """One identity seen from one row: the part outside the row is summed once."""
+
+    inside: tuple[tuple[int, int], ...]  # (column index in the row, coefficient)
+    outside: int | Decimal  # sum of coefficient * value of the known cells outside the row
+    unknown_outside: int  # how many cells outside the row are not known
+    unknown_coef: int  # the coefficient of the one unknown outside cell, if there is one
+
+    @classmethod
+    def of(cls, rel: Relation, mine: dict, known: Callable[[str, RowPath, ColPath], Value]) -> _Check:
+        inside: list[tuple[int, int]] = []
+        outside: int | Decimal = 0
+        unknown: list[int] = []
+        for key, coef in rel.items():
+            if key in mine:
+                inside.append((mine[key], coef))
+                continue
+            value = known(*key)
+            if value is None:
+                unknown.append(coef)
+            else:
+                outside += coef * value
+        return cls(tuple(inside), outside, len(unknown), unknown[0] if unknown else 0)
+
+    def holds(self, row_values: list[Value]) -> bool | None:
+        """Whether the identity holds (False also when it forces a negative count); None if it cannot tell."""
+        acc = self.outside
+        unknown = self.unknown_outside
+        coef = self.unknown_coef
+        for index, c in self.inside:
+            value = row_values[index]
+            if value is None:
+                unknown += 1
+                coef = c
+                if unknown > 1:
+                    return None
+            else:
+                acc += c * value
+        if unknown == 0:
+            return acc == 0
+        return -acc * coef >= 0  # the one unknown count would be -acc / coef: never negative

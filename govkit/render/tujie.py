@@ -17,12 +17,13 @@ from pathlib import Path
 
 from govkit.formats import ColPath, RowPath
 from govkit.model import Report
-from govkit.references import ReferenceError, Resolved, reference_for, resolve, short_label
+from govkit.references import ReferenceError, Resolved, locate, reference_for, resolve, short_label
 
 SUFFIX = ".图解"
 WIDTH_PX = 1080
 # Okabe & Ito (2008), colour-blind safe; paired with hatches so that greyscale keeps them apart.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+BLANK = "未填写"
 HATCHES = ("", "///", "...", "xxx", "\\\\\\", "ooo", "---", "+++")
 
 
@@ -39,10 +40,11 @@ class Figure:
     unit: str = "件"
     group: str = ""  # table 二: the row the figure belongs to
     name: str = ""  # table 二: the column
+    blank: bool = False  # the cell is blank in the report: shown as 未填写, drawn as an empty bar
 
     @property
     def text(self) -> str:
-        return f"{self.label}{self.display}{self.unit}"
+        return f"{self.label}{self.display}" if self.blank else f"{self.label}{self.display}{self.unit}"
 
 
 @dataclass
@@ -67,7 +69,13 @@ def _unit(resolved: Resolved) -> str:
 def _figure(
     report: Report, previous: Report | None, label: str, reference: str, group: str = "", name: str = ""
 ) -> Figure:
-    resolved = resolve(report, reference)
+    try:
+        resolved = resolve(report, reference)
+    except ReferenceError:
+        _, named = locate(report, reference)  # a reference that names no cell is a bug here: let it raise
+        # a blank cell is shown as such, never as a number (the checks report it)
+        unit = _unit(Resolved(reference, named, 0, ""))
+        return Figure(label, reference, 0, BLANK, None, "", unit, group, name, blank=True)
     value = resolved.value
     unit = _unit(resolved)
     prev_display, change = None, ""
@@ -196,7 +204,7 @@ def outcome_chart(figures: list[Figure]) -> str:
                 linewidth=0.6,
                 height=0.66,
             )
-            ax.text(f.value, y, f" {f.display}件", va="center", fontsize=11)
+            ax.text(f.value, y, f" {f.display}" if f.blank else f" {f.display}件", va="center", fontsize=11)
         ax.set_yticks(ys, [f.label for f in figures], fontsize=11)
         ax.invert_yaxis()
         ax.set_xlim(0, max(max(values, default=0), 1) * 1.18)
@@ -293,6 +301,19 @@ def tujie_paths(report_html: Path) -> tuple[Path, Path]:
     )
 
 
+def with_description(png: bytes, text: str) -> bytes:
+    """The PNG with an iTXt ``Description`` chunk (UTF-8, lang zh-CN) right after its header; pixels untouched."""
+    import struct
+    import zlib
+
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        raise OSError("不是 PNG 图像")
+    data = b"Description\x00\x00\x00zh-CN\x00\x00" + text.encode("utf-8")
+    chunk = struct.pack(">I", len(data)) + b"iTXt" + data + struct.pack(">I", zlib.crc32(b"iTXt" + data))
+    end = 8 + 8 + struct.unpack(">I", png[8:12])[0] + 4
+    return png[:end] + chunk + png[end:]
+
+
 def write_pngs(pages: Iterable[Path]) -> dict[Path, str]:
     """Screenshot each 图解 page to PNG beside it, 1080 px wide; return the Chinese error of each that failed.
 
@@ -300,9 +321,6 @@ def write_pngs(pages: Iterable[Path]) -> dict[Path, str]:
     :data:`WIDTH_PX` and device scale factor 1, with every network request blocked; the page's
     text alternative (its 文字说明) is stored in the PNG as an iTXt ``Description`` chunk.
     """
-    import io
-
-    from PIL import Image, PngImagePlugin
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
@@ -330,11 +348,7 @@ def write_pngs(pages: Iterable[Path]) -> dict[Path, str]:
                     page.evaluate("document.fonts.ready.then(() => true)")
                     text = page.inner_text("#tj-summary")
                     shot = page.screenshot(full_page=True, type="png")
-                    info = PngImagePlugin.PngInfo()
-                    info.add_itxt("Description", text, lang="zh-CN")
-                    buffer = io.BytesIO()
-                    Image.open(io.BytesIO(shot)).save(buffer, format="PNG", pnginfo=info, optimize=False)
-                    atomic_write(page_path.with_suffix(".png"), buffer.getvalue())
+                    atomic_write(page_path.with_suffix(".png"), with_description(shot, text))
                 except (PlaywrightError, OSError) as exc:
                     first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                     errors[page_path] = f"生成图解 PNG 失败（{first}）"
