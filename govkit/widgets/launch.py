@@ -233,5 +233,5 @@ def launch(
     if data_file:
         from govkit.widgets.editor import ReportEditor
 
-        return ReportEditor(data_file).widget
+        return ReportEditor(Path(data_file)).widget
     return StartPage(base).widget
