@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -19,9 +20,14 @@ CULL_INTERVAL = 60
 
 
 def voila_command(
-    params: Path, port: int, ip: str = "127.0.0.1", cull_idle: int = CULL_IDLE, cull_interval: int = CULL_INTERVAL
+    params: Path,
+    port: int,
+    ip: str = "127.0.0.1",
+    cull_idle: int = CULL_IDLE,
+    cull_interval: int = CULL_INTERVAL,
+    base_env: Mapping[str, str] | None = None,
 ) -> tuple[list[str], dict[str, str]]:
-    """The Voila command line and environment that serve the editing notebook for ``params``.
+    """The Voila command line and environment (``base_env``, default ours) serving the editing notebook.
 
     The kernel of a page is shut down when the page unloads; a kernel whose page went away without
     saying so (a closed laptop, a crashed browser) is culled once idle for ``cull_idle`` seconds.
@@ -33,7 +39,7 @@ def voila_command(
         raise GovkitError(f"数据文件夹不存在：{params}")
     if cull_idle <= 0 or cull_interval <= 0:
         raise GovkitError("空闲内核的回收时间和检查间隔必须是正整数（秒）")
-    env = dict(os.environ)
+    env = dict(os.environ if base_env is None else base_env)
     env[PARAMS_ENV] = str(root)
     templates = str(Path(__file__).resolve().parents[1] / "jupyter")
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (templates, env.get("JUPYTER_PATH", "")) if p)
