@@ -347,3 +347,16 @@ def test_value_boxes_flow_into_exactly_the_slots_labels_leave(data_file: Path) -
             everything = {(r, c) for r in range(1, free_first_row + data_rows) for c in range(1, width + 1)}
             assert everything - covered == block and len(block) == len(boxes)
             assert value_cols == list(range(value_cols[0], width + 1))  # the value columns are the rightmost
+
+
+def test_invalid_text_is_kept_in_the_draft_too(data_file: Path) -> None:
+    editor = ReportEditor(data_file)
+    row, col = received(editor.report)
+    editor.cell("三", row, col).widget.value = "1.5"
+    assert drafts.draft_path(data_file).is_file()
+    again = ReportEditor(data_file)
+    assert "输入无效的内容「1.5」" in again.draft_message.value
+    again.restore_button.click()
+    cell = again.cell("三", row, col)
+    assert cell.widget.value == "1.5" and cell.error and cell.value == 0
+    assert "不能保存" in again.status.value and cell.place in again.status.value

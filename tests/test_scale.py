@@ -69,3 +69,46 @@ def test_year_index_follows_the_folder(renamed: Path, counted: list[Path]) -> No
     (folder / "新的名字.yaml").unlink()
     (folder / "引号.yaml").write_text(text.replace("agency: 新设镇", "agency: '新设镇'  # 注释"), encoding="utf-8")
     assert datafile.find_agency_file(renamed, "新设镇", 2020) == folder / "引号.yaml"
+
+
+def test_sub_rows_per_row_are_bounded_with_a_clear_message(tmp_path: Path) -> None:
+    from govkit.errors import DataFileError
+    from govkit.model import MAX_SUBROWS
+
+    report = synthetic_report("示例镇", 2021, seed=1)
+    row = report.rows("二")[0]
+    report.split_row("二", row, [f"子项{i}" for i in range(MAX_SUBROWS)])
+    path = datafile.save(report, tmp_path / "2021" / "示例镇.yaml")
+    assert datafile.load(path).subrows["二"][row] == [f"子项{i}" for i in range(MAX_SUBROWS)]
+    with pytest.raises(ValueError, match="本地子项过多"):
+        report.split_row("二", row, [f"子项{i}" for i in range(MAX_SUBROWS + 1)])
+    text = path.read_text(encoding="utf-8")
+    last = f"子项{MAX_SUBROWS - 1}"
+    line = next(ln for ln in text.splitlines() if ln.strip().startswith(f"{last}:"))
+    path.write_text(text.replace(line, line + "\n" + line.replace(last, "多出的子项")), encoding="utf-8")
+    with pytest.raises(DataFileError) as caught:
+        datafile.load(path)
+    message = str(caught.value)
+    assert "本地子项过多" in message and f"{MAX_SUBROWS + 1} 个" in message and "\n" not in message
+
+
+def test_district_status_matrix_is_paged_for_a_large_district() -> None:
+    from bs4 import BeautifulSoup
+
+    from govkit.district.data import District
+    from govkit.district.view import STATUS_PAGE, DistrictView
+
+    n = STATUS_PAGE * 2 + 7
+    reports = {f"示例镇{i:04d}": synthetic_report(f"示例镇{i:04d}", 2021, seed=i) for i in range(n)}
+    view = DistrictView(District(reports={2021: reports}, year=2021, previous_years=[], errors=[]))
+    soup = BeautifulSoup(view.status_html(), "lxml")
+    pages = soup.select("details.gk-status-page")
+    assert len(pages) == 3 and not soup.select("script")
+    assert pages[0].summary.get_text().startswith(f"第 1–{STATUS_PAGE} 个机关")
+    assert pages[2].summary.get_text().startswith(f"第 {2 * STATUS_PAGE + 1}–{n} 个机关")
+    listed = [tr["data-agency"] for tr in soup.select("table.gk-status tr[data-agency]")]
+    assert listed == list(reports)
+    for page in pages:
+        rows = page.select("tr[data-agency]")
+        with_errors = sum(1 for tr in rows if tr.select_one("td[data-rule='*']")["data-errors"] != "0")
+        assert f"有错误 {with_errors} 个" in page.summary.get_text()

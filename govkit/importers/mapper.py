@@ -46,7 +46,7 @@ from govkit.importers.labels import Label, LabelIndex, index_for
 from govkit.importers.meta import Given, Title, find_published, find_title, is_date_line, resolve_meta
 from govkit.importers.placement import Placement, place, relations
 from govkit.importers.sections import heading_of, is_attachment_marker, is_chrome, is_prose
-from govkit.model import PREAMBLE, SECTION_IDS, Meta, Report, Value
+from govkit.model import PREAMBLE, SECTION_IDS, Meta, Report, Value, too_many_subrows
 
 SECTION_TABLE = {"二": "二", "三": "三", "四": "四"}
 SECTION_NAMES = {
@@ -70,6 +70,7 @@ INCOMPLETE_RULES = frozenset(
         "import-agency-uncertain",
         "import-extra-cells",
         "import-stray-value",
+        "import-amount-unit-unknown",  # kept as written until a person confirms the unit
     }
 )
 _MAX_JOIN = 5
@@ -618,6 +619,9 @@ class _Tables:
     def finish_row(self, table: str, row: RowPath) -> None:
         names = self.subrows.get(row) if self.fmt.table(table).local_subrows else None
         if names:
+            reason = too_many_subrows(len(names))
+            if reason:
+                raise ImportFailed(f"{self.name}：表{table}「{'/'.join(row)}」{reason}")
             self.report.split_row(table, row, list(names))
             for name, values in names.items():
                 self.put(table, (*row, name), values)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -264,6 +265,20 @@ def _link_headers(grid: Grid, prefix: str) -> None:
                 cell.scope = "col"
             elif "govkit-rowhead" in cell.classes:
                 cell.scope = "row"
+    # Header cells indexed by the rows they start on (column heads) and the rows they cover (row
+    # heads), so that a value cell looks only at the heads that can label it: linear in the table's
+    # size, also for a row split into many local sub-rows.
+    column_heads: dict[int, list[int]] = {}
+    row_heads: dict[int, list[int]] = {}
+    for i, (h, hr0, hr1, _hc0, _hc1) in enumerate(placed):
+        if h.kind != "th":
+            continue
+        if set(h.classes) & _COLUMN_HEADS:
+            column_heads.setdefault(hr0, []).append(i)
+        if "govkit-rowhead" in h.classes:
+            for r in range(hr0, hr1 + 1):
+                row_heads.setdefault(r, []).append(i)
+    head_rows = sorted(column_heads)
     block, caption = 0, None
     for cell, r0, r1, c0, c1 in placed:
         if "govkit-caption" in cell.classes:
@@ -271,13 +286,13 @@ def _link_headers(grid: Grid, prefix: str) -> None:
             continue
         if cell.kind != "td":
             continue
-        heads = [
-            h
-            for h, hr0, hr1, hc0, hc1 in placed
-            if h.kind == "th"
-            and (
-                (set(h.classes) & _COLUMN_HEADS and hr0 >= block and hr1 < r0 and hc0 <= c1 and hc1 >= c0)
-                or ("govkit-rowhead" in h.classes and hr0 <= r1 and hr1 >= r0 and hc1 < c0)
-            )
-        ]
+        found: set[int] = set()
+        for start in head_rows[bisect_left(head_rows, block) : bisect_left(head_rows, r0)]:
+            for i in column_heads[start]:
+                _h, _hr0, hr1, hc0, hc1 = placed[i]
+                if hr1 < r0 and hc0 <= c1 and hc1 >= c0:
+                    found.add(i)
+        for r in range(r0, r1 + 1):
+            found.update(i for i in row_heads.get(r, ()) if placed[i][4] < c0)
+        heads = [placed[i][0] for i in sorted(found)]
         cell.headers = [h.id for h in ([caption] if caption else []) + heads]

@@ -118,6 +118,7 @@ class CellInput:
 
     def enter(self, text: str) -> None:
         """Take ``text`` as typed: keep it and mark the cell if invalid, else adopt and normalise it."""
+        self._show(text)
         try:
             value = parse_cell(text, self.spec)
         except CellError as exc:

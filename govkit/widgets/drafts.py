@@ -60,8 +60,14 @@ def _decode(value: object) -> object:
     return value
 
 
-def write_draft(path: Path, base: Report, report: Report, digest_of_base: str | None) -> None:
-    """Write the draft of ``path``: every place where ``report`` differs from ``base`` (the file as read)."""
+def write_draft(
+    path: Path, base: Report, report: Report, digest_of_base: str | None, typed: dict[tuple, str] | None = None
+) -> None:
+    """Write the draft of ``path``: every place where ``report`` differs from ``base`` (the file as read).
+
+    ``typed`` holds the text of cells whose input is not (yet) valid, keyed by (table, row, column):
+    kept too, so that nothing typed is lost.
+    """
     changes = []
     for place in changed_places(base, report):
         kind = place[0]
@@ -74,14 +80,16 @@ def write_draft(path: Path, base: Report, report: Report, digest_of_base: str | 
             changes.append({"section": place[1], "value": report.sections.get(place[1])})
         elif kind == "meta":
             changes.append({"meta": place[1], "value": _encode(getattr(report.meta, place[1]))})
-    document = {"govkit_draft": DRAFT_VERSION, "base": digest_of_base, "changes": changes}
+    pending = [{"cell": [t, list(row), list(col)], "text": text} for (t, row, col), text in (typed or {}).items()]
+    document = {"govkit_draft": DRAFT_VERSION, "base": digest_of_base, "changes": changes, "typed": pending}
     fs.atomic_write(draft_path(path), json.dumps(document, ensure_ascii=False, indent=1))
 
 
-def read_draft(path: Path, report: Report) -> tuple[Report, str | None] | None:
-    """``report`` with the draft of ``path`` applied, and the digest of the file the draft started from.
+def read_draft(path: Path, report: Report) -> tuple[Report, str | None, dict[tuple, str]] | None:
+    """``report`` with the draft of ``path`` applied, the file's digest and the invalid text typed.
 
-    Returns None if there is no draft.
+    Returns None if there is no draft; else (the report with the draft's changes, the digest of the file
+    the draft started from, the invalid text typed into cells keyed by (table, row, column)).
 
     Raises:
         DataFileError: the draft exists but cannot be read, or does not fit the report.
@@ -109,11 +117,17 @@ def read_draft(path: Path, report: Report) -> tuple[Report, str | None] | None:
                 place = ("meta", str(change["meta"]))
                 setattr(source.meta, place[1], _decode(value))
             apply(restored, place, source)
+        typed = {}
+        for item in document.get("typed", []):
+            table_id, row, col = item["cell"]
+            if (tuple(row), tuple(col)) not in report.cells[table_id]:
+                raise KeyError(table_id)
+            typed[(table_id, tuple(row), tuple(col))] = str(item["text"])
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise DataFileError(draft, f"草稿无法读取（{type(exc).__name__}）") from None
-    return restored, document.get("base")
+    return restored, document.get("base"), typed
 
 
 def remove_draft(path: Path) -> None:

@@ -115,6 +115,7 @@ class ReportEditor:
         self.conflicts: list[Change] = []
         self.theirs: Report | None = None
         self.draft: Report | None = None
+        self.draft_typed: dict[tuple, str] = {}
         self.draft_error: str | None = None
         self.disk_digest: str | None = None
         self.check_error: str | None = None
@@ -272,12 +273,18 @@ class ReportEditor:
             return
         if found is None:
             return
-        draft, base = found
+        draft, base, typed = found
         changes = differences(self.report, draft)
-        if not changes:
+        if not changes and not typed:
             drafts.remove_draft(self.path)
             return
-        self.draft = draft
+        self.draft, self.draft_typed = draft, typed
+        invalid = "".join(
+            f"<li>{escape(self.cells[key].place)}：输入无效的内容「{escape(text)}」（恢复后仍须改正）</li>"
+            for key, text in typed.items()
+            if key in self.cells
+        )
+        invalid_list = f"<ul style='margin:2px 0'>{invalid}</ul>" if invalid else ""
         stale = (
             "<br><b>注意：草稿之后数据文件又被修改过；恢复草稿时以下各处以草稿为准。</b>"
             if base and base != self.disk_digest
@@ -287,7 +294,7 @@ class ReportEditor:
         self.draft_message.value = (
             f"<b style='color:#8a5a00'>发现未保存的草稿（{when:%Y-%m-%d %H:%M:%S}，上次编辑未保存即中断，"
             f"例如内核停止）。</b>草稿与数据文件有 {len(changes)} 处不同（数据文件 → 草稿）："
-            f"{_listing(changes, '文件', '草稿')}{stale}"
+            f"{_listing(changes, '文件', '草稿')}{invalid_list}{stale}"
         )
         self._show(self.draft_box)
 
@@ -301,6 +308,10 @@ class ReportEditor:
         self.draft = None
         self._hide(self.draft_box)
         self._edited()
+        for key, text in self.draft_typed.items():
+            if key in self.cells:
+                self.cells[key].enter(text)  # shown as typed, marked invalid again
+        self.draft_typed = {}
         self._set_status(f"已恢复草稿：{len(changes)} 处修改（尚未保存，请点击「保存」）", "ok")
         return True
 
@@ -556,9 +567,10 @@ class ReportEditor:
         if self.report is None:
             return
         try:
-            if self._dirty:
+            typed = {(c.table_id, *c.key): c.text for c in self.invalid()}
+            if self._dirty or typed:
                 assert self.base is not None
-                drafts.write_draft(self.path, self.base, self.report, self.disk_digest)
+                drafts.write_draft(self.path, self.base, self.report, self.disk_digest, typed)
             elif self.draft is None:
                 drafts.remove_draft(self.path)
             self.draft_error = None
@@ -575,6 +587,7 @@ class ReportEditor:
             self._edited()
         else:
             self._refresh_findings_title()
+            self._write_draft()
             self._set_status(f"{cell.place}：{cell.error}", "error")
 
     def _section_changed(self, sid: str, text: str) -> None:
@@ -695,10 +708,10 @@ class ReportEditor:
                         [*messages, text],
                     )
         for key, cell in self.cells.items():
-            severity, messages = marks.get(key, (None, []))
+            severity, messages = marks.get(key, ("", []))
             cell.mark(severity or None, messages)
         for sid, area in self.sections.items():
-            severity, messages = section_marks.get(sid, (None, []))
+            severity, messages = section_marks.get(sid, ("", []))
             for name in ("govkit-bad", "govkit-warn"):
                 if name in area._dom_classes:
                     area.remove_class(name)
@@ -1010,8 +1023,10 @@ class ReportEditor:
         invalid = len(self.invalid())
         parts = []
         if invalid:
+            named = "；".join(f"{c.place}（{c.error}）" for c in self.invalid()[:3]) + ("……" if invalid > 3 else "")
             parts.append(
-                f"<span style='color:#b71c1c;font-weight:bold'>● 有 {invalid} 个单元格输入无效，不能保存</span>"
+                f"<span style='color:#b71c1c;font-weight:bold'>● 有 {invalid} 个单元格输入无效，不能保存："
+                f"{escape(named)}</span>"
             )
         if self.conflicts:
             parts.append(f"<span style='color:#b71c1c;font-weight:bold'>● 有 {len(self.conflicts)} 处待选择</span>")
