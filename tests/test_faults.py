@@ -129,7 +129,7 @@ def test_killed_batch_leaves_only_complete_files_and_rerun_completes(tmp_path):
     proc = subprocess.Popen(args, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 240
-        while time.monotonic() < deadline and proc.poll() is None and not list(out.glob("2021/*.html")):
+        while time.monotonic() < deadline and proc.poll() is None and not report_pages(out / "2021"):
             time.sleep(0.05)
         assert proc.poll() is None, "the batch finished before it could be killed"
         time.sleep(0.3)  # kill somewhere inside the next agency
