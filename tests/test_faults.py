@@ -140,7 +140,7 @@ def test_killed_batch_leaves_only_complete_files_and_rerun_completes(tmp_path):
     assert 1 <= len(done) < len(names), done
     assert_outputs_complete(out)
     assert not (out / "index.html").exists() or len(
-        BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "lxml").select("tbody tr")
+        BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "lxml").select("tr.govkit-report-row")
     ) == len(names)
     rerun = govkit("render", str(tmp_path / "params"), "--out", str(out), "-j", "2", "-q")
     assert rerun.returncode == 0, rerun.stderr

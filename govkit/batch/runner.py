@@ -18,6 +18,17 @@ from govkit.fs import atomic_write
 from govkit.paths import bundled_notebook, safe_name
 
 
+def problems_line(findings: list, shown: int = 3) -> str:
+    """The findings in one line: errors first, at most ``shown`` of them spelt out, the rest counted."""
+    from govkit.findings import SEVERITY_LABELS
+
+    ordered = sorted(findings, key=lambda f: f.severity != "error")
+    parts = [f"【{SEVERITY_LABELS.get(f.severity, f.severity)}】{f.message}" for f in ordered[:shown]]
+    if len(ordered) > shown:
+        parts.append(f"另有 {len(ordered) - shown} 项（共 {len(ordered)} 项，见审阅稿）")
+    return "；".join(parts)
+
+
 def default_notebook() -> Path:
     """The report notebook shipped with govkit (``govkit/notebooks/report.ipynb``)."""
     return bundled_notebook("report.ipynb")
@@ -47,9 +58,10 @@ def render_one(data_file: str | os.PathLike[str], out: str | os.PathLike[str], o
     except GovkitError as exc:
         return _fail(result, "load", str(exc))
     meta = report.meta
-    result.agency, result.year, result.title = meta.agency, meta.year, report.title
+    result.agency, result.level, result.year, result.title = meta.agency, meta.level or "", meta.year, report.title
     result.errors = sum(f.severity == "error" for f in findings)
     result.warnings = sum(f.severity == "warning" for f in findings)
+    result.problems = problems_line(findings)
     stem = output_stem(out, meta.agency, meta.year)
     owner = _claim(stem, data_file, options.batch_id)
     if owner is not None:
@@ -179,12 +191,19 @@ def _rel(path: Path, out: Path) -> str:
     return path.relative_to(out).as_posix()
 
 
-def _print_pdfs(results: list[Result], out: Path) -> None:
-    """Print the PDF of every successful result; record failures on the results."""
+def _print_pdfs(results: list[Result], out: Path, progress: bool = False) -> None:
+    """Print the PDF of every successful result, one progress step each; record failures on the results."""
+    from tqdm import tqdm
+
     from govkit.render.pdf import print_pdfs
 
     wanted = {(out / r.html): r for r in results if r.ok and r.html}
-    errors = print_pdfs((html, html.with_suffix(".pdf")) for html in wanted)
+    with tqdm(total=len(wanted), desc="打印 PDF", unit="份", disable=not progress or not wanted) as bar:
+
+        def step(_html: Path) -> None:
+            bar.update(1)
+
+        errors = print_pdfs(((html, html.with_suffix(".pdf")) for html in wanted), on_done=step)
     for html, result in wanted.items():
         if html in errors:
             _fail(result, "pdf", f"{result.data_file}：{errors[html]}")
@@ -290,7 +309,7 @@ def render_all(
     if options.tujie:
         _tujie_pngs(rendered, out)
     if options.pdf:
-        _print_pdfs(rendered, out)
+        _print_pdfs(rendered, out, progress)
     by_file = {str(f): f for f in todo}
     for r in rendered:
         build.record(by_file[r.data_file], hashes[by_file[r.data_file]], r)

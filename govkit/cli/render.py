@@ -38,7 +38,7 @@ def command(
         str | None,
         typer.Option(
             "--scheduler",
-            help="把生成任务交给已有的 Dask 集群（调度器地址，如 tcp://10.0.0.5:8786；需安装 govkit[dask]，输出文件夹须为各节点共享）",
+            help="把生成任务交给已有的 Dask 集群（调度器地址，如 tcp://10.0.0.5:8786；需安装 govkit\\[dask]，输出文件夹须为各节点共享）",
         ),
     ] = None,
 ) -> None:
@@ -59,7 +59,7 @@ def command(
     if scheduler:
         from govkit.batch.cluster import dask_executor
 
-        with dask_executor(scheduler) as executor:
+        with dask_executor(scheduler, kernel_name=options.kernel_name) as executor:
             results = render_all(files, out, options, executor=executor, progress=not quiet, force=force)
     else:
         results = render_all(files, out, options, workers=workers, progress=not quiet, force=force)
@@ -71,8 +71,11 @@ def command(
     skipped = f"（其中 {reused} 份没有变化，未重新生成）" if reused else ""
     typer.echo(f"已生成 {ok} 份报告{skipped}，失败 {len(failed)} 份；索引：{Path(out) / 'index.html'}")
     if district:
+        from govkit.batch.index import write_index
         from govkit.district import render_district
 
-        typer.echo(f"全区汇总：{render_district(files, Path(out))}")
+        page = render_district(files, Path(out))
+        write_index(results, Path(out), options, district=page.relative_to(Path(out)))  # now with its link
+        typer.echo(f"全区汇总：{page}")
     if failed:
         raise typer.Exit(1)
