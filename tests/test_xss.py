@@ -353,8 +353,13 @@ def test_real_batch_with_pdf_and_district_is_inert(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     written = _inside(out, before)
-    htmls = sorted(p for p in written if p.suffix == ".html" and p.parent.name == "2021")
+    tujie = sorted(p for p in written if p.name.endswith(".图解.html") and p.parent.name == "2021")
+    htmls = sorted(p for p in written if p.suffix == ".html" and p.parent.name == "2021" and p not in tujie)
     assert len(htmls) == len(FILE_NAMES)
+    assert len(tujie) == len(FILE_NAMES)  # each report's 图解 page is inert too, with the name shown as text
+    for path in tujie:  # the 图解 shows the agency name, not the prose
+        soup = assert_inert(path.read_text(encoding="utf-8"), [])
+        assert any(name in soup.get_text() for name in FILE_NAMES)
     pages: dict[str, str | Path] = {p.stem: p for p in htmls}
     pages["index"] = out / "index.html"
     pages["district"] = out / "district-2021.html"

@@ -49,7 +49,7 @@ def _register() -> None:
     _fold_long_help()
     if app.registered_commands:
         return
-    from govkit.cli import check, export, link_prose, new, render
+    from govkit.cli import check, export, link_prose, new, render, serve
     from govkit.cli import import_ as import_module
 
     app.command("check")(check.command)
@@ -58,6 +58,7 @@ def _register() -> None:
     app.command("import")(import_module.command)
     app.command("export")(export.command)
     app.command("link-prose")(link_prose.command)
+    app.command("serve")(serve.command)
 
 
 class _EscapingStream:
