@@ -82,7 +82,7 @@ def test_voila_url_parameter_and_start_page(tmp_path: Path, example_path: Path, 
         page.goto(base)
         expect(page.locator(".govkit-start-row")).to_have_count(2, timeout=120_000)
         text = page.locator("body").inner_text()
-        assert "Run All" not in text and "Run →" not in text and "运行全部" not in text
+        assert not any(word in text for word in ("Run All", "Run →", "运行全部", "运行所有", "⏩", "JupyterLab"))
         page.locator(".govkit-start-name input").fill("另一")
         page.locator(".govkit-start-name input").press("Enter")
         page.locator(".govkit-start", has_text="共 1 个数据文件").wait_for()
@@ -127,6 +127,37 @@ def test_voila_kernels_of_closed_pages_are_culled(tmp_path: Path, example_path: 
         assert len(alive) <= allowed
     except Exception:
         print((tmp_path / "voila.log").read_text(encoding="utf-8", errors="replace")[-4000:])
+        raise
+    finally:
+        stop(server)
+
+
+@pytest.mark.timeout(420)
+def test_jupyterlab_form_after_the_one_labelled_button(tmp_path: Path, example_path: Path, browser_page) -> None:
+    """In JupyterLab the notebook says which button shows the form; that button (and its confirm) shows it."""
+    import nbformat
+    from test_editor_e2e import NOTEBOOK, TOKEN, lab_command
+
+    work = tmp_path / "work"
+    (work / "params" / "2020").mkdir(parents=True)
+    shutil.copy(example_path, work / "params" / "2020" / example_path.name)
+    shutil.copy(NOTEBOOK, work / "edit.ipynb")  # a copy: JupyterLab autosaves what it opens
+    first_code = next(c for c in nbformat.read(work / "edit.ipynb", as_version=4).cells if c.cell_type == "code")
+    assert "⏩" in first_code.source and "重启内核并运行所有单元格" in first_code.source
+    command, port, _ = lab_command(work)
+    server = start(command, work, isolated_env(tmp_path / "env"), tmp_path / "lab.log")
+    try:
+        wait_http(f"http://127.0.0.1:{port}/api/status?token={TOKEN}", server)
+        page = browser_page
+        page.goto(f"http://127.0.0.1:{port}/lab/tree/edit.ipynb?token={TOKEN}")
+        page.get_by_text("Python 3 (ipykernel) | Idle").first.wait_for(timeout=120_000)
+        page.locator('.jp-NotebookPanel-toolbar [data-command="notebook:restart-run-all"]').first.click()
+        page.locator(".jp-Dialog button.jp-mod-accept").first.click()  # JupyterLab confirms the restart
+        page.locator(".govkit-start-row").first.wait_for(timeout=120_000)
+        page.locator(".govkit-start-row button", has_text="打开").first.click()
+        page.locator(".govkit-editor").first.wait_for(timeout=120_000)
+    except Exception:
+        print((tmp_path / "lab.log").read_text(encoding="utf-8", errors="replace")[-4000:])
         raise
     finally:
         stop(server)
