@@ -1,0 +1,68 @@
+"""No tracebacks for bad output places and long names; a killed run's leftovers cleaned by the next (issue 16)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from govkit import datafile
+from govkit.batch.runner import Options, render_all
+from govkit.synthetic import synthetic_report
+
+
+def govkit(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "govkit", *args], capture_output=True, text=True, timeout=300, cwd=cwd)
+
+
+def one_error_line(proc: subprocess.CompletedProcess) -> str:
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("错误："), proc.stderr
+    return lines[0]
+
+
+def test_new_with_long_names_and_bad_params(tmp_path):
+    long = "很" * 120 + "镇"  # valid (≤ 200 characters) but 363 bytes: longer than a file name may be
+    proc = govkit("new", long, "--year", "2022", "--params", "p", "--blank", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    (written,) = (tmp_path / "p" / "2022").glob("*.yaml")
+    assert datafile.load(written).meta.agency == long and len(written.name.encode()) < 255
+    assert "超过 200 字" in one_error_line(
+        govkit("new", "很" * 201, "--year", "2022", "--params", "p", "--blank", cwd=tmp_path)
+    )
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    assert "无法写入" in one_error_line(
+        govkit("new", "示例镇", "--year", "2022", "--params", "afile", "--blank", cwd=tmp_path)
+    )
+    assert (tmp_path / "afile").read_text(encoding="utf-8") == "x"
+
+
+def test_render_out_at_or_below_a_file(tmp_path):
+    data = datafile.save(synthetic_report("示例镇", 2021), tmp_path / "p" / "2021" / "示例镇.yaml")
+    (tmp_path / "f").write_text("x", encoding="utf-8")
+    for out in ("f", "f/below"):
+        line = one_error_line(govkit("render", str(data), "--out", out, "-q", cwd=tmp_path))
+        assert "文件" in line
+    assert (tmp_path / "f").read_text(encoding="utf-8") == "x"
+
+
+def test_leftovers_of_a_killed_run_are_removed_by_the_next(tmp_path):
+    out = tmp_path / "out"
+    (out / "2021").mkdir(parents=True)
+    # what a run killed by SIGKILL leaves: its claim markers and a temporary file of an atomic write
+    leftovers = [
+        *(out / "2021" / f".示例镇{i}.0123456789ab.claim" for i in range(14)),
+        out / "2021" / ".示例镇0.html.k3j4h5.tmp",
+        out / ".index.html.abcd12.tmp",
+    ]
+    for path in leftovers:
+        path.write_text("killed", encoding="utf-8")
+    (out / "2021" / "示例镇0.html").write_text("<html>kept</html>", encoding="utf-8")
+    # the next run (here: two conflicting files, so no kernel is needed) removes them
+    a = datafile.save(synthetic_report("示例镇丁", 2021), tmp_path / "p" / "2021" / "a.yaml")
+    b = datafile.save(synthetic_report("示例镇丁", 2021, seed=2), tmp_path / "p" / "2021" / "b.yaml")
+    render_all([a, b], out, Options(), progress=False)
+    assert not [p for p in leftovers if p.exists()]
+    assert not list(out.rglob("*.claim")) and not list(out.rglob("*.tmp"))
+    assert (out / "2021" / "示例镇0.html").read_text(encoding="utf-8") == "<html>kept</html>"
