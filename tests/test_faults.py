@@ -51,6 +51,11 @@ def faulty_notebook(path: Path, code: str) -> Path:
     return path
 
 
+def report_pages(folder: Path) -> list[Path]:
+    """The report pages of a year folder (each report also has a ``.图解.html`` page beside it)."""
+    return sorted(p for p in folder.glob("*.html") if not p.name.endswith(".图解.html"))
+
+
 def assert_outputs_complete(out: Path) -> None:
     """Every file visible in ``out`` is whole: pages end with </html> and parse, JSON loads."""
     for path in out.rglob("*"):
@@ -124,14 +129,14 @@ def test_killed_batch_leaves_only_complete_files_and_rerun_completes(tmp_path):
     proc = subprocess.Popen(args, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 240
-        while time.monotonic() < deadline and proc.poll() is None and not list(out.glob("2021/*.html")):
+        while time.monotonic() < deadline and proc.poll() is None and not report_pages(out / "2021"):
             time.sleep(0.05)
         assert proc.poll() is None, "the batch finished before it could be killed"
         time.sleep(0.3)  # kill somewhere inside the next agency
         os.killpg(proc.pid, signal.SIGKILL)
     finally:
         proc.wait(timeout=30)
-    done = sorted(p.stem for p in (out / "2021").glob("*.html"))
+    done = [p.stem for p in report_pages(out / "2021")]
     assert 1 <= len(done) < len(names), done
     assert_outputs_complete(out)
     assert not (out / "index.html").exists() or len(
@@ -139,7 +144,8 @@ def test_killed_batch_leaves_only_complete_files_and_rerun_completes(tmp_path):
     ) == len(names)
     rerun = govkit("render", str(tmp_path / "params"), "--out", str(out), "-j", "2", "-q")
     assert rerun.returncode == 0, rerun.stderr
-    assert sorted(p.stem for p in (out / "2021").glob("*.html")) == sorted(names)
+    assert sorted(p.stem for p in report_pages(out / "2021")) == sorted(names)
+    assert sorted(p.name.removesuffix(".图解.html") for p in (out / "2021").glob("*.图解.html")) == sorted(names)
     assert_outputs_complete(out)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["total"] == len(names) and manifest["failed"] == 0
@@ -165,5 +171,5 @@ def test_render_passes_file_names_made_of_code_as_data(tmp_path):
         cwd=tmp_path,
     )
     assert proc.returncode == 0, proc.stderr
-    assert len(list((out / "2021").glob("*.html"))) == len(names)
+    assert len(report_pages(out / "2021")) == len(names)
     assert not list(tmp_path.rglob("PWNED*")) and not list(ROOT.glob("PWNED*"))

@@ -180,3 +180,8 @@ def test_cli_names_the_source_line(tmp_path: Path) -> None:
         "import-missing-cell 表二 / 第二十条第（一）项 / 规章（原文第 10 行）：行「规章」有 2 个数值（7 26）"
         in done.output
     )
+
+
+def test_strict_refuses_an_amount_of_unknown_unit() -> None:
+    result = import_file(CELLS / "no_unit_2021.txt")
+    assert [f.rule for f in result.incomplete] == ["import-amount-unit-unknown"]

@@ -90,3 +90,25 @@ def test_sub_rows_per_row_are_bounded_with_a_clear_message(tmp_path: Path) -> No
         datafile.load(path)
     message = str(caught.value)
     assert "本地子项过多" in message and f"{MAX_SUBROWS + 1} 个" in message and "\n" not in message
+
+
+def test_district_status_matrix_is_paged_for_a_large_district() -> None:
+    from bs4 import BeautifulSoup
+
+    from govkit.district.data import District
+    from govkit.district.view import STATUS_PAGE, DistrictView
+
+    n = STATUS_PAGE * 2 + 7
+    reports = {f"示例镇{i:04d}": synthetic_report(f"示例镇{i:04d}", 2021, seed=i) for i in range(n)}
+    view = DistrictView(District(reports={2021: reports}, year=2021, previous_years=[], errors=[]))
+    soup = BeautifulSoup(view.status_html(), "lxml")
+    pages = soup.select("details.gk-status-page")
+    assert len(pages) == 3 and not soup.select("script")
+    assert pages[0].summary.get_text().startswith(f"第 1–{STATUS_PAGE} 个机关")
+    assert pages[2].summary.get_text().startswith(f"第 {2 * STATUS_PAGE + 1}–{n} 个机关")
+    listed = [tr["data-agency"] for tr in soup.select("table.gk-status tr[data-agency]")]
+    assert listed == list(reports)
+    for page in pages:
+        rows = page.select("tr[data-agency]")
+        with_errors = sum(1 for tr in rows if tr.select_one("td[data-rule='*']")["data-errors"] != "0")
+        assert f"有错误 {with_errors} 个" in page.summary.get_text()

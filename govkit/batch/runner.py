@@ -11,11 +11,16 @@ import os
 from collections.abc import Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 from govkit.batch.models import Options, Result
+
+if TYPE_CHECKING:
+    from govkit.batch.incremental import Build
 from govkit.errors import GovkitError
-from govkit.fs import atomic_write
-from govkit.paths import bundled_notebook, safe_name
+from govkit.fs import atomic_write, ensure_folder
+from govkit.paths import bundled_notebook
+from govkit.paths import output_stem as stem_of
 
 
 def problems_line(findings: list, shown: int = 3) -> str:
@@ -42,8 +47,8 @@ def notebook_path(options: Options) -> Path:
 
 
 def output_stem(out: Path, agency: str, year: int) -> Path:
-    """``out/<year>/<safe agency name>``, to which .html/.ipynb/.json/.pdf are appended."""
-    return Path(out) / str(year) / safe_name(agency)
+    """``out/<year>/<output stem of the agency>``, to which .html/.ipynb/.json/.pdf are appended."""
+    return Path(out) / str(year) / stem_of(agency)
 
 
 def render_one(data_file: str | os.PathLike[str], out: str | os.PathLike[str], options: Options) -> Result:
@@ -63,14 +68,17 @@ def render_one(data_file: str | os.PathLike[str], out: str | os.PathLike[str], o
     result.warnings = sum(f.severity == "warning" for f in findings)
     result.problems = problems_line(findings)
     stem = output_stem(out, meta.agency, meta.year)
-    owner = _claim(stem, data_file, options.batch_id)
+    try:
+        owner = _claim(stem, data_file, options.batch_id)
+    except GovkitError as exc:
+        return _fail(result, "write", f"{data_file}：{exc}")
     if owner is not None:
         return _fail(
             result,
             "duplicate",
             f"{data_file}：与 {owner} 是同一机关同一年度（{meta.agency} {meta.year}年），输出会互相覆盖，未生成",
         )
-    html_path, nb_path, json_path = (stem.with_suffix(s) for s in (".html", ".ipynb", ".json"))
+    html_path, nb_path, json_path = (stem.with_name(stem.name + s) for s in (".html", ".ipynb", ".json"))
     result.json = _rel(json_path, out)
     data = {"report": jsonio.report_to_dict(report), "findings": jsonio.findings_to_records(findings)}
     tujie_href = _write_tujie(result, report, previous, html_path, out) if options.tujie else None
@@ -98,7 +106,10 @@ def render_one(data_file: str | os.PathLike[str], out: str | os.PathLike[str], o
         "errors": result.errors,
         "warnings": result.warnings,
     }
-    atomic_write(json_path, jsonio.dumps(data))
+    try:
+        atomic_write(json_path, jsonio.dumps(data))
+    except GovkitError as exc:
+        _fail(result, "write", f"{data_file}：{exc}")
     return result
 
 
@@ -166,7 +177,7 @@ def _explain(exc: Exception, timeout: int) -> tuple[str, str]:
 
 def _claim(stem: Path, data_file: Path, batch_id: str) -> str | None:
     """Reserve an output name for this batch; return the other data file if it is taken."""
-    stem.parent.mkdir(parents=True, exist_ok=True)
+    ensure_folder(stem.parent)
     claim = stem.with_name(f".{stem.name}.{batch_id}.claim")
     try:
         fd = os.open(claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
@@ -180,6 +191,32 @@ def _claim(stem: Path, data_file: Path, batch_id: str) -> str | None:
 def _release_claims(out: Path, batch_id: str) -> None:
     for claim in out.glob(f"*/.*.{batch_id}.claim"):
         claim.unlink(missing_ok=True)
+
+
+def _lock_output(out: Path) -> IO[bytes] | None:
+    """Mark ``out`` as in use by this run; remove what killed runs left there when no other run uses it.
+
+    Every run holds a shared lock on ``out/.govkit.lock`` until it ends (the kernel drops it when a
+    process dies, even by SIGKILL). A run that can take the lock exclusively is alone, so every
+    claim and temporary file in ``out`` is a leftover of a killed run and is removed.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not on POSIX: leftovers stay hidden, the next run ignores them
+        return None
+    try:
+        handle = open(out / ".govkit.lock", "ab")  # noqa: SIM115 - held open until the run ends
+    except OSError:
+        return None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fcntl.flock(handle, fcntl.LOCK_SH)  # another run is active: its claims are not leftovers
+        return handle
+    for leftover in [*out.glob("*/.*.claim"), *out.glob(".*.tmp"), *out.glob("*/.*.tmp")]:
+        leftover.unlink(missing_ok=True)
+    fcntl.flock(handle, fcntl.LOCK_SH)
+    return handle
 
 
 def _fail(result: Result, stage: str, message: str) -> Result:
@@ -252,19 +289,47 @@ def render_all(
     Returns:
         One result per file, sorted by year and agency.
     """
+    from govkit.batch.incremental import Build
+
+    paths = [Path(f) for f in files]
+    out = Path(out)
+    build = Build(out, options, notebook_path(options))  # fails early, once, if the notebook is missing
+    ensure_folder(out)
+    lock = _lock_output(out)
+    try:
+        return _render_locked(paths, out, options, build, executor, workers, progress, force)
+    finally:
+        if lock is not None:
+            lock.close()
+
+
+def _render_locked(
+    files: list[Path],
+    out: Path,
+    options: Options,
+    build: Build,
+    executor: Executor | None,
+    workers: int | None,
+    progress: bool,
+    force: bool,
+) -> list[Result]:
     from tqdm import tqdm
 
-    from govkit.batch.incremental import Build, file_hash
+    from govkit.batch.incremental import file_hash
     from govkit.batch.index import write_index
     from govkit.batch.manifest import write_manifest
+    from govkit.datafile import identity_conflicts, peek_identity
 
-    files = [Path(f) for f in files]
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    build = Build(out, options, notebook_path(options))  # fails early, once, if the notebook is missing
     results: list[Result] = []
     todo: list[Path] = []
+    # Two files of one identity (or one output name) are both refused: neither is published in place of the other.
+    named = {f: found for f in files if (found := peek_identity(f)) is not None}
+    conflicts = identity_conflicts(named)
     for f in files:
+        if f in conflicts:
+            agency, year = named[f]
+            results.append(_fail(Result(data_file=str(f), agency=agency, year=year), "conflict", conflicts[f]))
+            continue
         previous = None if force else build.reusable(f)
         # A reused output name is claimed too, so that a new file for the same agency is a duplicate.
         if (

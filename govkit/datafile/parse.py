@@ -11,11 +11,12 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from govkit.errors import DataFileError
+from govkit.errors import CONTROL_CHARS, DataFileError
 
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 12
-_CONTROL_RUN = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+_NOT_YAML = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")  # YAML's reader refuses these
+_CONTROL_RUN = re.compile(f"[{CONTROL_CHARS}]+")
 
 
 class _Decimal(Decimal):
@@ -71,6 +72,13 @@ def decode(raw: bytes | str, path: Path | str | None) -> str:
     bad = next((i for i, ch in enumerate(text) if ch == "\x00"), None)
     if bad is not None:
         raise DataFileError(path, "文件含有空字符（\\0），不是文本文件", text[:bad].count("\n") + 1)
+    control = _NOT_YAML.search(text)
+    if control is not None:
+        raise DataFileError(
+            path,
+            f"含有控制字符 U+{ord(control.group(0)):04X}（数据文件中不允许，可能来自复制的终端或网页内容）",
+            text.count("\n", 0, control.start()) + 1,
+        )
     return text
 
 

@@ -25,7 +25,17 @@ from govkit.formats import (
     format_for_year,
     load_format,
 )
-from govkit.model import LEVELS, PREAMBLE, SECTION_IDS, Meta, Report, Value, has_control_chars, too_many_subrows
+from govkit.model import (
+    LEVELS,
+    PREAMBLE,
+    SECTION_IDS,
+    Meta,
+    Report,
+    Value,
+    has_control_chars,
+    name_problem,
+    too_many_subrows,
+)
 
 RAW_KEY = "raw"  # a cell written {raw: 'abc'}: text that is not a value, kept as it was typed
 MAX_RAW = 500
@@ -168,8 +178,9 @@ class _Reader:
             return None
         if not isinstance(value, str):
             raise self.fail(f"「{key}」应为文字，实为「{quote(value)}」", node, key, f"meta.{key}")
-        if breaks_yaml_name(value) or len(value) > 200:
-            raise self.fail(f"「{key}」含有换行或控制字符，或超过 200 字", node, key, f"meta.{key}")
+        problem = name_problem(value) or ("含有换行" if breaks_yaml_name(value) else None)
+        if problem:
+            raise self.fail(f"「{key}」{problem}：「{quote(value)}」", node, key, f"meta.{key}")
         return value.strip()
 
     def date(self, node: CommentedMap, key: str) -> date | None:

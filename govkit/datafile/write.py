@@ -22,7 +22,7 @@ from govkit.datafile.walk import RAW_KEY, SECTION_KEYS, TABLE_IDS, breaks_yaml_n
 from govkit.errors import DataFileError
 from govkit.formats import ColPath, ColumnSpec, RowPath
 from govkit.fs import atomic_write
-from govkit.model import LEVELS, PREAMBLE, Report, Value
+from govkit.model import LEVELS, PREAMBLE, Report, Value, name_problem
 
 _YAML_BREAKS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
 HEADER = (
@@ -161,10 +161,11 @@ def check_meta(report: Report) -> None:
             if required:
                 raise DataFileError(where, f"「{key}」不能为空", where=f"meta.{key}")
             return
-        if not isinstance(value, str) or breaks_yaml_name(value) or len(value) > 200:
-            raise DataFileError(
-                where, f"「{key}」含有换行或控制字符，或超过 200 字：「{quote(value)}」", where=f"meta.{key}"
-            )
+        if not isinstance(value, str):
+            raise DataFileError(where, f"「{key}」应为文字，实为「{quote(value)}」", where=f"meta.{key}")
+        problem = name_problem(value) or ("含有换行" if breaks_yaml_name(value) else None)
+        if problem:
+            raise DataFileError(where, f"「{key}」{problem}：「{quote(value)}」", where=f"meta.{key}")
 
     text("agency", m.agency, required=True)
     text("short_name", m.short_name)

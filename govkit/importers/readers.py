@@ -199,10 +199,15 @@ def _html_rows(table) -> list[list[str]]:
 
 
 def _read_zip(data: bytes, name: str) -> Document:
+    from govkit.importers.office_guard import check_sheets, check_zip
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            check_zip(archive, name)
+            if "xl/workbook.xml" in names:
+                check_sheets(archive, name)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zipfile.LargeZipFile) as exc:
         raise ImportFailed(f"{name}：文件已损坏或不完整（{type(exc).__name__}），无法作为 Word/Excel 打开") from None
     try:
         if "word/document.xml" in names:
