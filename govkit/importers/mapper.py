@@ -627,7 +627,7 @@ class _Tables:
         if names:
             reason = too_many_subrows(len(names))
             if reason:
-                raise ImportFailed(f"{self.name}：表{table}「{'/'.join(row)}」{reason}")
+                raise ImportFailed(f"{self.m.name}：表{table}「{'/'.join(row)}」{reason}")
             self.report.split_row(table, row, list(names))
             for name, values in names.items():
                 self.put(table, (*row, name), values)
