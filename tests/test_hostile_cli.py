@@ -66,3 +66,40 @@ def test_leftovers_of_a_killed_run_are_removed_by_the_next(tmp_path):
     assert not [p for p in leftovers if p.exists()]
     assert not list(out.rglob("*.claim")) and not list(out.rglob("*.tmp"))
     assert (out / "2021" / "示例镇0.html").read_text(encoding="utf-8") == "<html>kept</html>"
+
+
+def test_pdf_step_refuses_an_oversized_page_before_printing(tmp_path):
+    from govkit.render.pdf import MAX_HTML_BYTES, print_pdfs
+
+    html = tmp_path / "x.html"
+    html.write_text("<html>" + "字" * (MAX_HTML_BYTES // 3 + 10) + "</html>", encoding="utf-8")
+    done: list[Path] = []
+    errors = print_pdfs([(html, tmp_path / "x.pdf")], on_done=done.append)
+    assert "报告页面过大" in errors[html] and done == [html] and not (tmp_path / "x.pdf").exists()
+
+
+def test_a_bad_neighbour_costs_only_its_own_cross_year_checks(tmp_path):
+    import time
+
+    from govkit.checks.files import check_paths
+    from govkit.render.inputs import load_for_render
+
+    params = tmp_path / "params"
+    good = [
+        datafile.save(synthetic_report(f"示例镇{n}", 2021, seed=n), params / "2021" / f"示例镇{n}.yaml")
+        for n in "甲乙丙丁"
+    ]
+    # last year's file of 示例镇甲 is hostile: 900,000 flow scalars (was a MemoryError for the whole check)
+    hostile = params / "2020" / "示例镇甲.yaml"
+    hostile.parent.mkdir(parents=True)
+    hostile.write_text("meta: {agency: 示例镇甲, year: 2020}\nx: [" + "1," * 900_000 + "1]\n", encoding="utf-8")
+    start = time.monotonic()
+    results = check_paths([params / "2021"])
+    assert time.monotonic() - start < 20
+    assert [r.report is not None for r in results] == [True] * 4
+    by_agency = {r.report.meta.agency: r for r in results if r.report is not None}
+    (finding,) = [f for f in by_agency["示例镇甲"].findings if f.rule == "previous-unreadable"]
+    assert str(hostile) in finding.message and finding.severity == "warning"
+    assert not any(f.rule == "previous-unreadable" for a, r in by_agency.items() if a != "示例镇甲" for f in r.findings)
+    _, previous, findings = load_for_render(good[0])
+    assert previous is None and any(f.rule == "previous-unreadable" and str(hostile) in f.message for f in findings)
