@@ -29,6 +29,10 @@ SECTION_IDS = ("一", "二", "三", "四", "五", "六")
 PREAMBLE = "preamble"
 _MARKUP = re.compile(r"[<>]")
 MAX_NAME = 200
+# Prose of one section: a real report's longest part has a few thousand characters. The bounds keep
+# a file from printing thousands of pages (235,000 one-character lines made an 8,121-page PDF).
+MAX_PROSE_CHARS = 50_000
+MAX_PROSE_LINES = 1_000
 # Local sub-rows of one official row: a district's own breakdown has a handful; the bound keeps a
 # hostile or mistaken file from making every table, export and check grow without end.
 MAX_SUBROWS = 200
@@ -216,6 +220,16 @@ def _pad(path: tuple[str, ...], depth: int) -> tuple[str, ...]:
 def has_control_chars(text: str) -> bool:
     """Control characters (C0, C1), Unicode line breaks or bidirectional controls (see :mod:`govkit.errors`)."""
     return has_controls(text)
+
+
+def prose_problem(text: str) -> str | None:
+    """Why ``text`` cannot be the prose of one section, in Chinese; None if it can."""
+    if len(text) > MAX_PROSE_CHARS:
+        return f"正文过长（{len(text)} 字，每部分上限 {MAX_PROSE_CHARS} 字）"
+    lines = text.count("\n") + 1
+    if lines > MAX_PROSE_LINES:
+        return f"正文行数过多（{lines} 行，每部分上限 {MAX_PROSE_LINES} 行）"
+    return None
 
 
 def name_problem(text: str) -> str | None:

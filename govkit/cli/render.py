@@ -71,10 +71,10 @@ def command(
     skipped = f"（其中 {reused} 份没有变化，未重新生成）" if reused else ""
     typer.echo(f"已生成 {ok} 份报告{skipped}，失败 {len(failed)} 份；索引：{Path(out) / 'index.html'}")
     if district:
-        from govkit.batch.index import write_index
+        from govkit.batch.index import district_links, write_index
         from govkit.district import render_district
 
-        page = render_district(files, Path(out))
+        page = render_district(files, Path(out), links=district_links(results))
         write_index(results, Path(out), options, district=page.relative_to(Path(out)))  # now with its link
         typer.echo(f"全区汇总：{page}")
     if failed:

@@ -23,6 +23,7 @@ from govkit.datafile.discover import (
     identity_conflicts,
     is_data_file,
     peek_identity,
+    unreadable_previous,
 )
 from govkit.datafile.parse import MAX_BYTES, MAX_DEPTH
 from govkit.datafile.walk import (
@@ -61,6 +62,7 @@ __all__ = [
     "find_agency_file",
     "identity_conflicts",
     "peek_identity",
+    "unreadable_previous",
     "is_data_file",
     "load",
     "loads",

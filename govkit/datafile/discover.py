@@ -238,3 +238,24 @@ def check_owner(target: Path, agency: str, replace: bool) -> None:
         raise GovkitError(f"{target} 是另一机关「{owner}」的数据文件，不会被「{agency}」覆盖；请核对机关名称")
     if not replace:
         raise GovkitError(f"{target} 已存在（同一机关「{owner}」）；确需覆盖请加 --replace")
+
+
+def unreadable_previous(
+    params: str | os.PathLike[str], agency: str, year: int, name_hint: str | None = None
+) -> GovkitError | None:
+    """Why the file where ``agency``'s ``year`` report should be cannot be read; None if there is none.
+
+    For a finding naming a bad neighbour when :func:`find_agency_file` found nothing: it costs that
+    agency its cross-year checks only, never the whole run.
+    """
+    folder = Path(params) / str(year)
+    candidates = [default_path(params, Meta(agency=agency, year=year))]
+    if name_hint:
+        candidates.append(folder / name_hint)
+    for candidate in candidates:
+        if candidate.is_file():
+            try:
+                load(candidate)
+            except GovkitError as exc:
+                return exc
+    return None

@@ -34,6 +34,7 @@ from govkit.model import (
     Value,
     has_control_chars,
     name_problem,
+    prose_problem,
     too_many_subrows,
 )
 
@@ -44,6 +45,10 @@ TOP_KEYS = ("format", "meta", "sections", "tables")
 META_KEYS = ("agency", "short_name", "level", "district", "year", "published")
 SECTION_KEYS = (PREAMBLE, *SECTION_IDS)
 TABLE_IDS = ("二", "三", "四")
+
+
+def section_label(key: str) -> str:
+    return "正文开头" if key == PREAMBLE else f"正文第{key}部分"
 
 
 def breaks_yaml_name(text: str) -> bool:
@@ -223,6 +228,9 @@ class _Reader:
                 continue
             if not isinstance(value, str):
                 value = str(value)
+            problem = prose_problem(value)
+            if problem:
+                raise self.fail(f"{section_label(key)}{problem}，请精简", node, key, f"sections.{key}")
             out[key] = value.strip("\n")
         return out
 

@@ -24,6 +24,7 @@ MAX_ROWS = 10_000  # rows of a sheet (a report's tables have < 100)
 MAX_COLS = 200  # columns of a sheet
 MAX_CELLS = 200_000  # cells of a sheet, and cells covered by its merged ranges together
 MAX_MERGED = 10_000  # merged ranges of a sheet
+MAX_PARAGRAPHS = 20_000  # paragraphs of a Word document (a real report has < 1,000)
 _CHUNK = 1 << 20
 _OVERLAP = 256  # a tag split between two chunks is found in the next one (tags here are short)
 _REF = re.compile(
@@ -50,6 +51,18 @@ def check_sheets(archive: zipfile.ZipFile, name: str) -> None:
     for info in archive.infolist():
         if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
             _check_sheet(archive, info, name)
+
+
+def check_document(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuse Word documents with absurdly many paragraphs, counted in the raw XML."""
+    count, tail = 0, b""
+    with archive.open("word/document.xml") as stream:
+        while chunk := stream.read(_CHUNK):
+            data = tail + chunk
+            count += data.count(b"<w:p>") + data.count(b"<w:p ")
+            tail = data[-4:]  # a tag cut by the chunk end is found whole next round (4 bytes cannot hold one)
+            if count > MAX_PARAGRAPHS:
+                raise ImportFailed(f"{name}：Word 文档段落过多（超过 {MAX_PARAGRAPHS} 段），不像是一份年度报告，未读取")
 
 
 def _check_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
