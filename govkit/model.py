@@ -225,10 +225,10 @@ def has_control_chars(text: str) -> bool:
 def prose_problem(text: str) -> str | None:
     """Why ``text`` cannot be the prose of one section, in Chinese; None if it can."""
     if len(text) > MAX_PROSE_CHARS:
-        return f"正文过长（{len(text)} 字，每部分上限 {MAX_PROSE_CHARS} 字）"
+        return f"过长（{len(text)} 字，每部分上限 {MAX_PROSE_CHARS} 字）"
     lines = text.count("\n") + 1
     if lines > MAX_PROSE_LINES:
-        return f"正文行数过多（{lines} 行，每部分上限 {MAX_PROSE_LINES} 行）"
+        return f"行数过多（{lines} 行，每部分上限 {MAX_PROSE_LINES} 行）"
     return None
 
 

@@ -138,6 +138,7 @@ def test_killed_batch_leaves_only_complete_files_and_rerun_completes(tmp_path):
         proc.wait(timeout=30)
     done = [p.stem for p in report_pages(out / "2021")]
     assert 1 <= len(done) < len(names), done
+    assert list(out.rglob(".*.claim"))  # the killed run's claim markers are still there ...
     assert_outputs_complete(out)
     assert not (out / "index.html").exists() or len(
         BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "lxml").select("tr.govkit-report-row")
@@ -147,6 +148,7 @@ def test_killed_batch_leaves_only_complete_files_and_rerun_completes(tmp_path):
     assert sorted(p.stem for p in report_pages(out / "2021")) == sorted(names)
     assert sorted(p.name.removesuffix(".图解.html") for p in (out / "2021").glob("*.图解.html")) == sorted(names)
     assert_outputs_complete(out)
+    assert not list(out.rglob(".*.claim")) and not list(out.rglob(".*.tmp"))  # ... and gone after the rerun
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["total"] == len(names) and manifest["failed"] == 0
 

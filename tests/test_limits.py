@@ -83,7 +83,7 @@ CASES = {
     "60,000-character prose": (
         "data = GOOD.replace('sections:\\n', 'sections:\\n  preamble: ' + '字' * 60_000 + '\\n', 1)",
         DATAFILE,
-        "正文过长",
+        "正文开头过长",
     ),
     "18 MB data file": ("data = (GOOD + '#' + 'x' * 18_000_000).encode()", DATAFILE, "过大"),
     "huge exponent": ("data = GOOD.replace('  二:', '  二: 1e1000000000\\n  x_:', 1)", DATAFILE, ""),

@@ -256,7 +256,13 @@ def _docx_rows(table) -> list[list[str]]:
         cells = []
         for tc in tr.tc_lst:
             if tc.vMerge == "continue":
-                continue  # the lower part of a vertically merged cell: the text is in the row above
+                # The lower part of a vertically merged cell: its text is in the row above. A merged
+                # label in front of the row is left out (the row's own label follows); a merged cell
+                # after the label keeps its place as an empty cell, so the cells after it stay in their
+                # columns and the importer reports this cell as missing instead of shifting the row.
+                if any(cells):
+                    cells.append("")
+                continue
             paragraphs = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in tc.iter(qn("w:p"))]
             cells.append("\n".join(p for p in paragraphs if p.strip()))
         rows.append(cells)
