@@ -45,6 +45,59 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
     _write(Path(path), data, replace=True)
 
 
+def write_if_changed(path: str | os.PathLike[str], data: str | bytes) -> bool:
+    """Write a file atomically unless it already holds exactly ``data``; return whether it was written.
+
+    An unchanged output keeps its modification time, so that web servers, mirrors and people see
+    that nothing changed.
+
+    Raises:
+        WriteError: the file cannot be written; the old content (if any) is untouched.
+    """
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        if Path(path).read_bytes() == payload:
+            return False
+    except OSError:
+        pass
+    _write(Path(path), payload, replace=True)
+    return True
+
+
+def append_lines(path: str | os.PathLike[str], lines: list[str], lock: str | os.PathLike[str] | None = None) -> None:
+    """Append whole lines to an append-only record (JSON Lines), never losing or mixing another writer's.
+
+    Under an exclusive lock on ``lock`` (default: a sidecar ``.<name>.lock``), the current content is read, the lines
+    are appended and the result is written atomically: a reader sees every earlier line unchanged.
+
+    Raises:
+        WriteError: the record cannot be written (nothing was appended).
+    """
+    import fcntl
+
+    path = Path(path)
+    if not lines:
+        return
+    if any("\n" in line for line in lines):
+        raise ValueError("a record line must not contain a line break")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = Path(lock) if lock is not None else path.with_name(f".{path.name}.lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        handle = open(lock, "a")  # noqa: SIM115 - held for the whole read-append-write
+    except OSError as exc:
+        raise WriteError(exc.errno, f"{lock}：无法加锁（{exc.strerror}）；未写入") from None
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            old = path.read_bytes()
+        except FileNotFoundError:
+            old = b""
+        if old and not old.endswith(b"\n"):
+            old += b"\n"  # a torn last line stays as it was, on its own line
+        _write(path, old + "".join(f"{line}\n" for line in lines).encode("utf-8"), replace=True)
+
+
 def atomic_create(path: str | os.PathLike[str], data: str | bytes) -> None:
     """Write a new file atomically; never replace one, even one that appears while writing.
 
@@ -153,4 +206,12 @@ def _temp_stem(name: str) -> str:
     return name.encode("utf-8")[:MAX_TEMP_STEM].decode("utf-8", "ignore")
 
 
-__all__ = ["TargetExistsError", "WriteError", "atomic_create", "atomic_write", "new_file_mode"]
+__all__ = [
+    "TargetExistsError",
+    "WriteError",
+    "atomic_create",
+    "atomic_write",
+    "append_lines",
+    "new_file_mode",
+    "write_if_changed",
+]
