@@ -337,8 +337,8 @@ def test_real_batch_with_pdf_and_district_is_inert(tmp_path):
     htmls = sorted(p for p in written if p.suffix == ".html" and p.parent.name == "2021")
     assert len(htmls) == len(NAMES)
     pages: dict[str, str | Path] = {p.stem: p for p in htmls}
-    pages["index"] = out / "index.html"
-    pages["district"] = out / "district-2021.html"
+    pages["index"] = out / "public" / "index.html"
+    pages["district"] = out / "public" / "district-2021.html"
     texts = open_in_chromium(pages)
     for name in NAMES:
         assert any(name in text for key, text in texts.items() if key not in ("index", "district")), name

@@ -285,7 +285,9 @@ def _release_claims(layout: Layout, batch_id: str) -> None:
 
 
 def _fail(result: Result, stage: str, message: str) -> Result:
+    """Mark a result failed; its staged pages are never moved into place, so it links none."""
     result.status, result.stage, result.error = "failed", stage, message
+    result.html = result.json = result.pdf = result.tujie = result.tujie_png = None
     return result
 
 
