@@ -17,9 +17,10 @@ import html
 import io
 import logging
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 import matplotlib.ticker
@@ -39,7 +40,7 @@ FONT_DIRS = (
 SAMPLE = "政府信息公开申请数量 予以公开 无法提供"
 # Applied per drawing, never globally. Labels are agency names typed by people: "$" must never start
 # matplotlib's math parser.
-STYLE = {
+STYLE: dict[Any, Any] = {
     "font.family": "sans-serif",
     "font.sans-serif": [*CJK_FAMILIES, "DejaVu Sans"],
     "axes.unicode_minus": False,
@@ -66,9 +67,9 @@ def setup_fonts() -> str:
     if not _ready:
         if not _resolves_to_cjk():
             for folder in FONT_DIRS:
-                for path in sorted(folder.glob("*CJK*Regular*")) + sorted(folder.glob("*CJK*.tt[cf]")):
+                for font_file in sorted(folder.glob("*CJK*Regular*")) + sorted(folder.glob("*CJK*.tt[cf]")):
                     try:
-                        font_manager.fontManager.addfont(str(path))
+                        font_manager.fontManager.addfont(str(font_file))
                     except (OSError, RuntimeError, ValueError):
                         continue
         _ready = True
@@ -164,7 +165,7 @@ def img_html(fig: Figure, alt: str) -> str:
 
 
 def stacked_shares(
-    labels: Sequence[str], series: dict[str, Sequence[float]], title: str, marked: Sequence[str] = ()
+    labels: Sequence[str], series: Mapping[str, Sequence[float]], title: str, marked: Sequence[str] = ()
 ) -> Figure:
     """Horizontal stacked bars of shares (0–1), one bar per label; ``marked`` labels get a ▲."""
     with style():
@@ -202,7 +203,7 @@ def bars(labels: Sequence[str], values: Sequence[float], title: str, xlabel: str
     return fig
 
 
-def lines(years: Sequence[int], series: dict[str, Sequence[float]], title: str) -> Figure:
+def lines(years: Sequence[int], series: Mapping[str, Sequence[float]], title: str) -> Figure:
     """One line per series over the years, with integer year ticks."""
     with style():
         fig, ax = figure(8.5, 3.6)

@@ -37,7 +37,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 import pandas as pd
 
@@ -256,7 +256,7 @@ def untidy(frame: pd.DataFrame) -> list[Report]:
     reports: list[Report] = []
     for (agency, year, version), group in frame.groupby(["agency", "year", "format"], sort=False):
         fmt = load_format(str(version))
-        report = Report.blank(Meta(agency=str(agency), year=int(year)), fmt, fill=None)
+        report = Report.blank(Meta(agency=str(agency), year=int(cast(int, year))), fmt, fill=None)
         for table_id, rows in group.groupby("table", sort=False):
             _fill_table(report, str(table_id), rows)
         reports.append(report)

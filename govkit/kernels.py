@@ -34,7 +34,9 @@ _baseline: dict[str, Any] = {}
 
 
 def kernel_warmup() -> None:
-    """Import what report notebooks need, then remember the clean state to return to."""
+    """Import what report notebooks need, then remember the clean state to return to (once per kernel)."""
+    if _baseline:  # already warmed at kernel start-up (``exec_lines``)
+        return
     import decimal
     import gc
     import sys
@@ -123,6 +125,9 @@ def kernel_reset() -> None:
             changed = {k: v for k, v in _baseline["matplotlib"].items() if rc.get(k) is not v and rc.get(k) != v}
             rc.update(changed)
         sys.modules["matplotlib.pyplot"].close("all")
+    inputs = sys.modules.get("govkit.render.inputs")
+    if inputs is not None:  # what a worker primed for a notebook that never asked for it
+        inputs._primed.clear()
     gc.collect()
 
 
@@ -140,10 +145,19 @@ class WarmKernel:
         self._ipc_dir: str | None = None
         self.kc: Any = None
         self.executed = 0
+        self.ready = False
 
     def start(self) -> None:
+        self.launch()
+        self.wait()
+
+    def launch(self) -> None:
+        """Start the kernel process, which warms up on its own; return without waiting for it.
+
+        The warm-up runs as the kernel's start-up code, so that it overlaps with whatever the
+        worker does meanwhile (importing papermill and nbconvert) instead of following it.
+        """
         from jupyter_client.manager import KernelManager
-        from jupyter_client.session import Session
 
         # IPC sockets in a private folder: no TCP port to open, so ipykernel has no "unencrypted TCP"
         # warning to print for every worker.
@@ -151,14 +165,24 @@ class WarmKernel:
         self.km = KernelManager(kernel_name=self.kernel_name, transport="ipc", ip=os.path.join(self._ipc_dir, "k"))
         # No history database: nothing to write per cell, no lock shared by many kernels, and cell
         # numbers can restart at 1 for every notebook.
-        self.km.start_kernel(extra_arguments=["--HistoryManager.enabled=False"])
+        self.km.start_kernel(
+            extra_arguments=["--HistoryManager.enabled=False", f"--IPKernelApp.exec_lines={WARMUP_CODE}"]
+        )
+        self.ready = False
+
+    def wait(self) -> None:
+        """Wait until the launched kernel answers and has warmed up."""
+        from jupyter_client.session import Session
+
         # Our own session id: ZMQ routes replies by socket identity, which is the session id, and
         # the notebook clients papermill creates use the manager's session.
         session = Session(key=self.km.session.key, signature_scheme=self.km.session.signature_scheme)
         self.kc = self.km.client(session=session)
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=self.startup_timeout)
+        # Start-up code that fails is only logged by ipykernel: warm up again here, where it raises.
         self._run(WARMUP_CODE, timeout=self.startup_timeout)
+        self.ready = True
 
     def notebook_client(self) -> Any:
         """A fresh asynchronous client for one notebook, channels started.
@@ -184,13 +208,23 @@ class WarmKernel:
                 f"kernel set-up failed: {reply['content'].get('ename')}: {reply['content'].get('evalue')}"
             )
 
+    def prepare(self, code: str, timeout: float) -> None:
+        """Run ``code`` before the next notebook, outside it (no output, no cell number)."""
+        try:
+            self._run(code, timeout=timeout)
+        except Exception:  # noqa: BLE001 - the notebook then does the work itself
+            pass
+
     def alive(self) -> bool:
         return self.km is not None and self.km.is_alive()
 
     def ensure(self) -> None:
+        """Make the kernel ready: start it if absent or dead, wait for it if only launched."""
         if not self.alive():
             self.shutdown()
-            self.start()
+            self.launch()
+        if not self.ready:
+            self.wait()
 
     def reset(self, timeout: float = 30) -> None:
         try:
@@ -208,6 +242,7 @@ class WarmKernel:
             except Exception:  # already dead
                 pass
             self.km = None
+        self.ready = False
         if self._ipc_dir:
             shutil.rmtree(self._ipc_dir, ignore_errors=True)
             self._ipc_dir = None
@@ -216,15 +251,22 @@ class WarmKernel:
 _kernels: dict[str, WarmKernel] = {}
 
 
-def warm_kernel(kernel_name: str = "python3") -> WarmKernel:
-    """This process's warm kernel (started on first use, replaced when dead)."""
+def warm_kernel(kernel_name: str = "python3", wait: bool = True) -> WarmKernel:
+    """This process's warm kernel (started on first use, replaced when dead).
+
+    With ``wait=False`` a kernel that is not running yet is only launched; the next call waits for it.
+    """
     kernel = _kernels.get(kernel_name)
     if kernel is None:
         kernel = _kernels[kernel_name] = WarmKernel(kernel_name)
         atexit.register(kernel.shutdown)
         # Worker processes of multiprocessing pools leave through os._exit and skip atexit.
         multiprocessing.util.Finalize(None, kernel.shutdown, exitpriority=10)
-    kernel.ensure()
+    if wait:
+        kernel.ensure()
+    elif not kernel.alive():
+        kernel.shutdown()
+        kernel.launch()
     return kernel
 
 

@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from govkit.formats import ColPath, Format, RowPath, TableSpec, format_for_year
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Value = int | Decimal | None
 CellKey = tuple[RowPath, ColPath]
@@ -168,6 +170,8 @@ class Report:
 
     def frame(self, table_id: str) -> pd.DataFrame:
         """The table as a DataFrame, row and column index carrying the official labels."""
+        import pandas as pd  # only here: importing pandas takes most of a second (the editor never needs it)
+
         rows = self.rows(table_id)
         cols: list[ColPath] = []
         for row in rows:

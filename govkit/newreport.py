@@ -1,13 +1,14 @@
 """Start next year's report of an agency from this year's data file.
 
-What carries over (everything else is 0, the six sections are empty, the publication date is cleared):
+What carries over (every other cell is blank ``~``, so ``govkit check`` lists what is still to fill; the six
+sections are empty, the publication date is cleared):
 
 * Table 三 ``二、上年结转政府信息公开申请数量`` ← last year's ``四、结转下年度继续办理``, column by column
   (the columns are the same in both formats, so this works across the 2020→2021 format change).
 * 2021 format, table 二 第二十条第（一）项 ``现行有效件数`` ← last year's ``现行有效件数`` when last year
-  also used the 2021 format: with 本年制发件数 and 本年废止件数 at 0 the stock identity (R8) holds, and
-  the analyst only adds this year's 制发/废止 and adjusts the stock. A 2019-format year has no stock
-  (its 对外公开总数量 counts publications, not documents in force), so the stock starts at 0.
+  also used the 2021 format; the analyst fills in this year's 制发/废止 (blank until then) and adjusts
+  the stock. A 2019-format year has no stock (its 对外公开总数量 counts publications, not documents in
+  force), so the stock starts blank.
 * 2019 format, table 二 ``上一年项目数量`` ← last year's ``上一年项目数量 + 本年增/减`` (R9) and
   ``对外公开总数量`` ← last year's ``对外公开总数量`` (a running total that may only grow).
 * Metadata (agency, short name, level, district) is copied; local sub-rows of table 二 are kept when
@@ -23,8 +24,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from govkit import datafile, fs
+from govkit.cells import CellError, validate
+from govkit.checks.common import column_specs
 from govkit.errors import GovkitError
-from govkit.formats import ColPath, RowPath, format_for_year
+from govkit.formats import ColPath, ColumnSpec, RowPath, format_for_year
 from govkit.model import Meta, Report, Value
 
 
@@ -49,11 +52,13 @@ def new_from_previous(previous: Report, year: int) -> Report:
     meta = Meta(
         agency=old.agency, year=year, level=old.level, short_name=old.short_name, district=old.district, published=None
     )
-    report = Report.blank(meta, fmt)
+    report = Report.blank(meta, fmt, fill=None)
     same_format = previous.format.version == fmt.version
     if same_format:
         for row, names in previous.subrows.get("二", {}).items():
             report.split_row("二", row, list(names))
+        for key in report.cells["二"]:  # split_row starts sub-rows at 0: blank, like every other cell
+            report.cells["二"][key] = None
     _carry_applications(report, previous)
     if same_format:  # a running figure means the same in both years only within one format
         _carry_stock(report, previous)
@@ -67,7 +72,7 @@ def _carry_applications(report: Report, previous: Report) -> None:
     old_cols = {path for path, _ in old.table("三").parts[0].leaf_columns()}
     for col, _ in fmt.table("三").parts[0].leaf_columns():
         if col in old_cols:
-            report.set("三", carried_in, col, previous.get("三", carried_over, col))
+            _carry(report, "三", carried_in, col, previous.get("三", carried_over, col))
 
 
 def _carry_stock(report: Report, previous: Report) -> None:
@@ -77,7 +82,7 @@ def _carry_stock(report: Report, previous: Report) -> None:
         return
     in_force = fmt.column("二", "in_force", part="art20_1")
     for row in _rows_of_part(report, "art20_1"):
-        report.set("二", row, in_force, _previous_value(previous, row, in_force))
+        _carry(report, "二", row, in_force, _previous_value(previous, row, in_force))
 
 
 def _carry_items(report: Report, previous: Report) -> None:
@@ -93,15 +98,38 @@ def _carry_items(report: Report, previous: Report) -> None:
         change = fmt.column("二", "items_change", part=part_id)
         for row in _rows_of_part(report, part_id):
             base, delta = _previous_value(previous, row, items), _previous_value(previous, row, change)
-            value = None if base is None or delta is None else int(base) + int(delta)
-            if value is not None and value < 0:  # last year's figures contradict each other: leave it to the analyst
+            total = None if base is None or delta is None else _sum(base, delta)
+            try:
+                value = validate(total, _spec(report, "二", row, items))
+            except CellError:  # last year's figures contradict each other (or overflow): leave it to the analyst
                 value = None
             report.set("二", row, items, value)
     if not fmt.has_column("二", "published_total", part="art20_1"):
         return
     published_total = fmt.column("二", "published_total", part="art20_1")
     for row in _rows_of_part(report, "art20_1"):
-        report.set("二", row, published_total, _previous_value(previous, row, published_total))
+        _carry(report, "二", row, published_total, _previous_value(previous, row, published_total))
+
+
+def _sum(base: object, delta: object) -> int | None:
+    # Only whole numbers add up to a count; anything else is last year's error, left blank.
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in (base, delta)):
+        return int(base) + int(delta)  # type: ignore[call-overload]
+    return None
+
+
+def _spec(report: Report, table_id: str, row: RowPath, col: ColPath) -> ColumnSpec:
+    return column_specs(report, table_id, row)[col]
+
+
+def _carry(report: Report, table_id: str, row: RowPath, col: ColPath, value: object) -> None:
+    """Set a value carried from last year, as the cell model accepts it for the new column."""
+    try:
+        carried = validate(value, _spec(report, table_id, row, col))
+    except CellError as error:
+        where = " / ".join([f"表{table_id}", *[r for r in row if r], *col])
+        raise NewReportError(f"上年报告的数值无法结转（{where}）：{error.reason}") from None
+    report.set(table_id, row, col, carried)
 
 
 def _rows_of_part(report: Report, part_id: str) -> list[RowPath]:
@@ -159,7 +187,7 @@ def create_next(
         if found is not None:
             report = new_from_previous(datafile.load(found), year)
         elif blank_if_missing:
-            report = Report.blank(Meta(agency=agency, year=year, level=level))
+            report = Report.blank(Meta(agency=agency, year=year, level=level), fill=None)
         else:
             expected = datafile.default_path(params, Meta(agency=agency, year=year - 1))
             raise NewReportError(
@@ -185,15 +213,40 @@ def write_new(path: Path, text: str) -> None:
         ) from None
 
 
+def copy_for_agency(report: Report, agency: str, params: str | os.PathLike[str]) -> Path:
+    """Write ``report`` as the same year's data file of ``agency`` (另存为其他机关); return its path.
+
+    Raises:
+        NewReportError: the name is empty, or that agency's file exists already (never overwritten).
+    """
+    agency = agency.strip()
+    if not agency:
+        raise NewReportError("机关全称不能为空")
+    copy = report.copy()
+    copy.meta.agency = agency
+    copy.source = None
+    target = datafile.default_path(params, copy.meta)
+    write_new(target, datafile.dumps(copy))
+    return target
+
+
 def carry_over_summary(report: Report) -> list[str]:
-    """Human-readable lines naming the non-zero values a new report starts with."""
+    """Human-readable lines naming the non-zero values a new report starts with (blank cells are not listed)."""
     lines = []
     for table_id in ("二", "三"):
         for (row, col), value in report.cells[table_id].items():
-            if value is None or (isinstance(value, (int, Decimal)) and value != 0):
-                shown = "空白" if value is None else str(value)
+            if isinstance(value, (int, Decimal)) and value != 0:
+                shown = str(value)
                 lines.append(f"表{table_id} {' / '.join(r for r in row if r)} · {' / '.join(col)}：{shown}")
     return lines
 
 
-__all__ = ["NewReportError", "carry_over_summary", "create_next", "find_previous", "new_from_previous", "write_new"]
+__all__ = [
+    "NewReportError",
+    "carry_over_summary",
+    "copy_for_agency",
+    "create_next",
+    "find_previous",
+    "new_from_previous",
+    "write_new",
+]

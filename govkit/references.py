@@ -25,8 +25,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
-from govkit.formats import ColPath, ColumnSpec, RowPath, RowSpec, TableSpec
+from govkit.formats import ColPath, ColumnSpec, RowPath, RowSpec, TableSpec, load_format
 from govkit.model import PREAMBLE, SECTION_IDS, Report, Value
 
 REFERENCE = re.compile(r"\{\{([^{}\n]*)\}\}")
@@ -173,21 +174,40 @@ def _summable(spec: RowSpec) -> bool:
 
 def cells(report: Report, table_id: str) -> list[Cell]:
     """Every place a reference into this table can name, in reading order."""
-    table = report.format.table(table_id)
-    out: list[Cell] = []
-    for part in table.parts:
-        columns = part.leaf_columns()
+    rows, columns, _ = _index(report.format.version, table_id, _subrows_key(report, table_id))
+    return [Cell(table_id, row, col, spec, group) for row, group, p, _ in rows for col, spec, _ in columns[p]]
+
+
+def _subrows_key(report: Report, table_id: str) -> tuple[tuple[RowPath, tuple[str, ...]], ...]:
+    return tuple(sorted((row, tuple(names)) for row, names in report.subrows.get(table_id, {}).items()))
+
+
+@cache
+def _index(
+    version: str, table_id: str, subrows: tuple[tuple[RowPath, tuple[str, ...]], ...]
+) -> tuple[
+    tuple[tuple[RowPath, bool, int, tuple[_Level, ...]], ...],
+    tuple[tuple[tuple[ColPath, ColumnSpec, tuple[_Level, ...]], ...], ...],
+    frozenset[str],
+]:
+    """The rows (with their part and named levels) and each part's columns of a table; cached per layout."""
+    table = load_format(version).table(table_id)
+    split = dict(subrows)
+    rows: list[tuple[RowPath, bool, int, tuple[_Level, ...]]] = []
+    columns = []
+    for p, part in enumerate(table.parts):
+        columns.append(tuple((col, spec, tuple(_col_levels(part.columns, col))) for col, spec in part.leaf_columns()))
         prefix: RowPath = (part.caption,) if part.caption else ()
-        rows: list[tuple[RowPath, bool]] = []
+        found: list[tuple[RowPath, bool]] = []
         if part.caption and all(not r.children and r.role != "total" for r in part.rows):
-            rows.append((prefix, True))
-        rows += _group_rows(part.rows, prefix)
+            found.append((prefix, True))
+        found += _group_rows(part.rows, prefix)
         for official, _ in part.leaf_rows():
-            rows.append((official, False))
-            rows += [((*official, name), False) for name in report.subrows.get(table_id, {}).get(official, [])]
-        for row, group in rows:
-            out += [Cell(table_id, row, col, spec, group) for col, spec in columns]
-    return out
+            found.append((official, False))
+            found += [((*official, name), False) for name in split.get(official, ())]
+        rows += [(row, group, p, tuple(_row_levels(table, row))) for row, group in found]
+    names = frozenset(name for part_cols in columns for _, _, levels in part_cols for lv in levels for name in lv.names)
+    return tuple(rows), tuple(columns), names
 
 
 def _group_rows(specs: tuple[RowSpec, ...], prefix: RowPath) -> list[tuple[RowPath, bool]]:
@@ -215,27 +235,25 @@ def _resolve_term(report: Report, tokens: list[str], text: str) -> Cell:
     if table_id not in report.format.tables:
         known = "、".join(f"表{t}" for t in report.format.tables)
         raise ReferenceError(text, f"引用“{text}”中的“{shown}”应以表名开头（{known}）")
-    table = report.format.table(table_id)
     rest = tokens[1:]
+    rows, columns, column_names = _index(report.format.version, table_id, _subrows_key(report, table_id))
     found: list[Cell] = []
-    for cell in cells(report, table_id):
-        part = table.part_of(report.official_row(table_id, cell.row)) if cell.row else table.parts[0]
-        row_levels = _row_levels(table, cell.row)
-        col_levels = _col_levels(part.columns, cell.column)
-        if any(_match(rest[:k], row_levels) and _match(rest[k:], col_levels) for k in range(len(rest) + 1)):
-            found.append(cell)
-    column_names = {
-        name
-        for part in table.parts
-        for path, _ in part.leaf_columns()
-        for lv in _col_levels(part.columns, path)
-        for name in lv.names
-    }
+    for k in range(len(rest) + 1):
+        head, tail = rest[:k], rest[k:]
+        for row, group, p, row_levels in rows:
+            if not _match(head, list(row_levels)):
+                continue
+            found += [
+                Cell(table_id, row, col, spec, group)
+                for col, spec, col_levels in columns[p]
+                if _match(tail, list(col_levels))
+            ]
+    found = list(dict.fromkeys(found))
     if (
         not found
         and rest
         and rest[-1] not in column_names
-        and any(_match(rest, _row_levels(table, c.row)) for c in cells(report, table_id))
+        and any(_match(rest, list(levels)) for _, _, _, levels in rows)
     ):
         raise ReferenceError(text, f"引用“{text}”中的“{shown}”只写了行，请写明列（如 总计）")
     if not found:
@@ -344,14 +362,18 @@ def sentence_at(text: str, start: int, end: int) -> str:
 
 
 def problems(report: Report) -> Iterator[Problem]:
-    """Every reference in the report's prose that cannot be filled, in reading order."""
+    """Every reference in the report's prose that names no cell or several, in reading order.
+
+    A reference to a blank cell is not listed: the cell checks report the blank cell itself, and
+    the reference stays unfilled until the cell is filled in.
+    """
     for sid in PROSE_KEYS:
         text = report.sections.get(sid) or ""
         if "{{" not in text and "}}" not in text:
             continue
         for m in find(text):
             try:
-                resolve(report, m.group(0))
+                locate(report, m.group(0))
             except ReferenceError as exc:
                 yield Problem(sid, m.group(0), exc.reason, sentence_at(text, m.start(), m.end()))
         rest = REFERENCE.sub(lambda m: " " * len(m.group(0)), text)

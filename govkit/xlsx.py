@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -57,7 +57,9 @@ _UNLOCKED = Protection(locked=False)
 def workbook_bytes(report: Report) -> bytes:
     """The workbook for one report, as the bytes of an .xlsx file."""
     book = Workbook()
-    _meta_sheet(book.active, report)
+    first = book.active
+    assert isinstance(first, Worksheet)  # a new workbook always starts with one worksheet
+    _meta_sheet(first, report)
     _text_sheet(book.create_sheet(TEXT_SHEET), report)
     for table_id in ("二", "三", "四"):
         _table_sheet(book.create_sheet(f"表{table_id}"), report, report.format.table(table_id))
@@ -66,7 +68,7 @@ def workbook_bytes(report: Report) -> bytes:
     return stream.getvalue()
 
 
-def set_text(cell: Cell, value: str | None) -> None:
+def set_text(cell: Cell | MergedCell, value: str | None) -> None:
     """Write text that Excel must never read as a formula (=, +, -, @ at the start stay text)."""
     if value is None or value == "":
         cell.value = None
@@ -128,9 +130,10 @@ def _meta_sheet(ws: Worksheet, report: Report) -> None:
         DataValidation(type="list", formula1=f'"{",".join(KNOWN_VERSIONS)}"', allow_blank=False),
         f"B{rows['format']}",
     )
-    note = ws.cell(len(META_FIELDS) + 3, 1)
+    note_row = len(META_FIELDS) + 3
+    note = ws.cell(note_row, 1)
     set_text(note, NOTE)
-    ws.merge_cells(start_row=note.row, start_column=1, end_row=note.row, end_column=2)
+    ws.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=2)
     note.alignment = _LEFT
     ws.protection.sheet = True
 
@@ -367,7 +370,7 @@ def _validate(ws: Worksheet, dv: DataValidation, coordinate: str) -> None:
     dv.add(coordinate)
 
 
-def _label(cell: Cell, text: str) -> None:
+def _label(cell: Cell | MergedCell, text: str) -> None:
     set_text(cell, text)
     cell.font = Font(bold=True)
     cell.fill = _HEAD_FILL

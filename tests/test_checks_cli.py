@@ -100,6 +100,6 @@ def test_bad_format_option_and_empty_folder(cli, tmp_path):
 
 
 def test_saved_report_checks_the_same_as_in_memory(tmp_path, example_report):
-    path = datafile.save(example_report, tmp_path / "2020" / "a.yaml")
+    path = datafile.save(example_report, datafile.default_path(tmp_path, example_report.meta))
     (result,) = check_paths([path])
     assert [f.rule for f in result.findings] == ["prose-sum"]

@@ -144,7 +144,7 @@ def edit_and_save(page, data: Path) -> None:
     box.wait_for(state="visible")
     box.fill("5")
     box.press("Enter")
-    page.locator(f"{CELL} .govkit-bad").wait_for()
+    page.locator(f"{CELL}.govkit-bad").wait_for()
     panel = page.locator(".govkit-findings")
     panel.get_by_text("一、本年新收政府信息公开申请数量 / 申请人情况 / 总计").first.wait_for()
     assert "应为 0" in panel.inner_text()

@@ -27,7 +27,7 @@ def test_filled_sentence_shows_live_and_follows_the_tables(data_file: Path) -> N
     assert "本年共收到申请<b>0</b>件，结转<b>1</b>件。" in tools.preview("一").value
     fmt = editor.report.format
     cell = editor.cell("三", fmt.row("三", "carried_in"), fmt.column("三", "total"))
-    cell.widget.value = 2
+    cell.widget.value = "2"
     assert "结转<b>2</b>件" in tools.preview("一").value
     # the picker follows the last cell edited
     assert tools.cell_picker.value == "{{表三 二 总计}}"
@@ -40,7 +40,7 @@ def test_insert_reference_and_standard_paragraph_then_save(data_file: Path) -> N
     editor = ReportEditor(data_file)
     tools = editor.prose_tools
     fmt = editor.report.format
-    editor.cell("四", (), fmt.column("四", "review", "upheld")).widget.value = 1
+    editor.cell("四", (), fmt.column("四", "review", "upheld")).widget.value = "1"
     assert tools.cell_picker.value == "{{表四 行政复议 结果维持}}"
     tools.section_picker.value = "四"
     editor.sections["四"].value = "复议结果维持"

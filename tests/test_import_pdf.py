@@ -97,17 +97,17 @@ def test_damaged_pdf_is_one_clean_error(data: bytes) -> None:
     assert str(info.value).startswith("坏.pdf：") and "\n" not in str(info.value)
 
 
-@pytest.mark.slow
-@pytest.mark.browser
-def test_render_pdf_round_trip(tmp_path: Path) -> None:
-    """The bundled example and five synthetic reports: render --pdf, import, same data; time per page."""
-    source = tmp_path / "params"
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> tuple[Path, Path]:
+    """The bundled example and five synthetic reports, rendered with ``govkit render --pdf``."""
+    root = tmp_path_factory.mktemp("pdf-round-trip")
+    source = root / "params"
     (source / "2020").mkdir(parents=True)
     shutil.copy(EXAMPLE, source / "2020" / EXAMPLE.name)
     for year, agency in SYNTHETIC:
         (source / year).mkdir(exist_ok=True)
         shutil.copy(ROOT / "examples" / "synthetic" / year / f"{agency}.yaml", source / year)
-    out = tmp_path / "out"
+    out = root / "out"
     code = "from govkit.cli import main; main()"
     proc = subprocess.run(
         [sys.executable, "-c", code, "render", str(source), "--out", str(out), "--pdf", "--allow-errors", "-q"],
@@ -116,11 +116,21 @@ def test_render_pdf_round_trip(tmp_path: Path) -> None:
         timeout=600,
     )
     assert proc.returncode == 0, proc.stderr
+    return source, out
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_render_pdf_round_trip(rendered: tuple[Path, Path]) -> None:
+    """render --pdf, then import: the same data; prints the import time per page."""
     import pdfplumber
 
+    source, out = rendered
     pages = 0
     started = time.perf_counter()
-    for original in sorted(source.glob("*/*.yaml")):
+    originals = sorted(source.glob("*/*.yaml"))
+    assert len(originals) == 6
+    for original in originals:
         pdf = out / "public" / original.parent.name / f"{original.stem}.pdf"
         result = import_file(pdf)
         want = datafile.load(original)
@@ -130,3 +140,35 @@ def test_render_pdf_round_trip(tmp_path: Path) -> None:
             pages += len(doc.pages)
     elapsed = time.perf_counter() - started
     print(f"PDF import: {pages} pages in {elapsed:.2f} s, {elapsed / pages * 1000:.0f} ms per page")
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_running_header_and_page_numbers_are_not_text(rendered: tuple[Path, Path], tmp_path: Path) -> None:
+    """Printed with a "Page N - <title>" header and a 第 N 页 共 M 页 footer on every page: the same data."""
+    from playwright.sync_api import sync_playwright
+
+    from govkit.render.pdf import CHROMIUM, CHROMIUM_ARGS
+
+    source, out = rendered
+    want = datafile.load(source / "2020" / EXAMPLE.name)
+    pdf = tmp_path / "with-header.pdf"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto((out / "2020" / f"{EXAMPLE.stem}.html").as_uri())
+        page.pdf(
+            path=str(pdf),
+            format="A4",
+            print_background=True,
+            display_header_footer=True,
+            header_template=f'<div style="font-size:9px;width:100%;text-align:center">Page <span class="pageNumber">'
+            f"</span> - {want.title}</div>",
+            footer_template='<div style="font-size:9px;width:100%;text-align:center">第 <span class="pageNumber">'
+            '</span> 页 共 <span class="totalPages"></span> 页</div>',
+            margin={"top": "25mm", "bottom": "25mm", "left": "20mm", "right": "20mm"},
+        )
+        browser.close()
+    result = import_file(pdf)
+    assert_same_printed_data(result.report, want)
+    assert result.incomplete == []

@@ -115,14 +115,14 @@ def test_2021_stock_carries_so_the_identity_holds() -> None:
     for row_id in ("rules", "normative"):
         row = fmt.row("二", "art20_1", row_id)
         assert new.get("二", row, in_force) == previous.get("二", row, in_force)
-        assert new.get("二", row, fmt.column("二", "issued", part="art20_1")) == 0
+        assert new.get("二", row, fmt.column("二", "issued", part="art20_1")) is None  # to fill: blank, not 0
     assert not [f for f in run_checks(new, previous) if f.rule in ("t2-stock", "carryover")]
 
 
-def test_2019_stock_starts_at_zero_in_2021() -> None:
+def test_2019_stock_starts_blank_in_2021() -> None:
     previous, new = chain(2020, 4)
     in_force = new.format.column("二", "in_force", part="art20_1")
-    assert {new.get("二", row, in_force) for row in new.rows("二") if row[0] == "第二十条第（一）项"} == {0}
+    assert {new.get("二", row, in_force) for row in new.rows("二") if row[0] == "第二十条第（一）项"} == {None}
 
 
 def test_2019_items_and_local_subrows_carry(example_report: Report) -> None:
@@ -146,7 +146,7 @@ def test_2019_items_and_local_subrows_carry(example_report: Report) -> None:
     assert new.format.version == "2019"
     assert new.subrows["二"] == example_report.subrows["二"]
     assert new.cells["二"][((*split, "行政检查"), items)] == 3
-    assert new.cells["二"][((*split, "行政检查"), change)] == 0
+    assert new.cells["二"][((*split, "行政检查"), change)] is None
     assert new.get("二", penalty, items6) == 12
     total = fmt.column("二", "published_total", part="art20_1")
     normative = fmt.row("二", "art20_1", "normative")

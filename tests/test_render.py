@@ -270,3 +270,29 @@ def test_table_three_corner_prints_the_official_rule(year):
     corner = table(soup, "三").select_one("th.govkit-corner")
     assert text(corner) == "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
     assert span(corner) == (3, 3)
+
+
+def test_primed_kernel_reuses_what_the_worker_loaded(tmp_path, monkeypatch):
+    """The notebook's load_for_render takes the worker's objects: no second load, same result."""
+    import shutil
+
+    from govkit import datafile
+    from govkit.render import inputs
+
+    path = tmp_path / "2020" / EXAMPLE.name
+    path.parent.mkdir()
+    shutil.copy(EXAMPLE, path)
+    loaded, code = inputs.load_and_prime_code(path)
+    payload = code.split("prime(", 1)[1].rstrip(")")
+    loads = []
+    real = datafile.load
+    monkeypatch.setattr(datafile, "load", lambda p, *a, **k: loads.append(p) or real(p, *a, **k))
+    inputs.prime(eval(payload))  # noqa: S307 - the literal the kernel would run
+    again = load_for_render(str(path.resolve()))
+    assert loads == []
+    assert again[2] == loaded[2] and render_page(again[0], again[2]) == render_page(loaded[0], loaded[2])
+    # A file changed after priming is loaded again, never served stale.
+    inputs.prime(eval(payload))  # noqa: S307
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    load_for_render(str(path.resolve()))
+    assert loads == [str(path.resolve())]

@@ -154,3 +154,23 @@ def _unquoted_links(html: str) -> set[str]:
     from urllib.parse import unquote
 
     return {Path(unquote(a["href"])).name for a in BeautifulSoup(html, "html.parser").find_all("a", href=True)}
+
+
+@pytest.mark.parametrize("name", ["tujie-2019-format.png", "tujie-2021-format.png"])
+def test_docs_screenshots_are_committed_and_shown(name):
+    from PIL import Image
+
+    image = Image.open(ROOT / "docs" / name)
+    assert image.size[0] == WIDTH_PX
+    assert f"(docs/{name})" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_blank_cell_is_shown_as_blank_not_as_a_number(example_report):
+    fmt = example_report.format
+    example_report.set("三", fmt.row("三", "received"), fmt.column("三", "total"), None)
+    html = render_tujie(example_report)
+    soup = BeautifulSoup(html, "html.parser")
+    tile = soup.select_one('.tj-tile[data-ref="{{表三 一 总计}}"]')
+    assert tile["data-blank"] == "1" and not tile.has_attr("data-value")
+    assert "未填写" in tile.get_text()
+    assert "本年新收申请未填写" in soup.select_one("#tj-summary").get_text()

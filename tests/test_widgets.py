@@ -75,11 +75,9 @@ def test_layout_follows_the_official_form(data_file: Path) -> None:
     assert end - start == len(outcome_rows)
     # input types follow the column types
     received, natural, _ = ids(report)
-    assert isinstance(editor.cell("三", received, natural).widget, widgets.BoundedIntText)
-    assert editor.cell("三", received, natural).widget.min == 0
-    change_col = fmt.column("二", "items_change", part="art20_5")
-    licensing = fmt.row("二", "art20_5", "licensing")
-    assert type(editor.cell("二", licensing, change_col).widget) is widgets.IntText
+    # every cell is a text box read by the cell model: browser number boxes rewrite what is typed
+    assert all(type(c.widget) is widgets.Text for c in editor.cells.values())
+    assert editor.cell("三", received, natural).widget.value == "0"
     amount = next(c for c in editor.cells.values() if c.spec.type == "amount")
     assert isinstance(amount.widget, widgets.Text) and amount.widget.value == "0.0000"
     # local sub-rows of table 二 are there
@@ -93,7 +91,7 @@ def test_wrong_total_is_found_marked_and_cleared(data_file: Path) -> None:
     received, natural, total = ids(editor.report)
     cell = editor.cell("三", received, total)
     assert not findings_on(editor, "三", received, total)
-    cell.widget.value = 5
+    cell.widget.value = "5"
     assert editor.dirty and "有未保存的修改" in editor.status.value
     found = findings_on(editor, "三", received, total)
     assert found and found[0].severity == "error"
@@ -115,7 +113,7 @@ def test_wrong_total_is_found_marked_and_cleared(data_file: Path) -> None:
     assert editor.tabs.selected_index == 3
     assert "govkit-target" in cell.box._dom_classes
     # fixing it clears finding and mark
-    cell.widget.value = 0
+    cell.widget.value = "0"
     assert not findings_on(editor, "三", received, total)
     assert "govkit-bad" not in cell.widget._dom_classes
 
@@ -136,16 +134,16 @@ def test_autosum_fills_totals_and_saves(data_file: Path) -> None:
     report = editor.report
     fmt = report.format
     received, natural, total = ids(report)
-    editor.cell("三", received, natural).widget.value = 7
+    editor.cell("三", received, natural).widget.value = "7"
     assert findings_on(editor, "三", received, total)  # 总计 not updated by itself
     assert editor.cell("三", received, total).value == 0
     assert shown(editor, editor.autosum_button)
     editor.autosum_button.click()
     assert editor.cell("三", received, total).value == 7
-    assert editor.cell("三", received, total).widget.value == 7
+    assert editor.cell("三", received, total).widget.value == "7"
     assert not findings_on(editor, "三", received, total)
     review_total = fmt.column("四", "review", "total")
-    editor.cell("四", (), review_total).widget.value = 9
+    editor.cell("四", (), review_total).widget.value = "9"
     assert findings_on(editor, "四", (), review_total)
     assert "govkit-bad" in editor.cell("四", (), review_total).widget._dom_classes
     editor.autosum_button.click()
@@ -219,41 +217,31 @@ def test_blank_cells_are_shown_flagged_and_fillable(data_file: Path) -> None:
     assert "govkit-blank" in cell.widget._dom_classes
     assert "空白" in editor.findings_title.value
     cell.widget.value = "3"
-    assert cell.value == 3 and isinstance(cell.widget, widgets.BoundedIntText)
+    assert cell.value == 3 and cell.widget.value == "3"
     assert "govkit-blank" not in cell.widget._dom_classes
     assert editor.save()
     assert datafile.load(data_file).get("三", received, natural) == 3
 
 
-def test_concurrent_change_blocks_save_then_copy_and_reload(data_file: Path) -> None:
+def test_concurrent_change_merges_then_reload_asks_first(data_file: Path) -> None:
     editor = ReportEditor(data_file)
     received, natural, _ = ids(editor.report)
-    editor.cell("三", received, natural).widget.value = 4
-    # another analyst edits the file meanwhile
+    editor.cell("三", received, natural).widget.value = "4"
+    # another analyst edits another place of the file meanwhile
     theirs = data_file.read_text(encoding="utf-8").replace("short_name: 穆家峪镇", "short_name: 穆家峪")
     data_file.write_text(theirs, encoding="utf-8")
     editor.save_button.click()
-    assert data_file.read_text(encoding="utf-8") == theirs
-    assert editor.conflict_box.layout.display is None  # the conflict box is visible
-    assert "已被修改" in editor.conflict_message.value and editor.dirty
-    # save a copy: a new file beside it, with our edit; the original untouched
-    editor.conflict_copy_button.click()
-    copies = list(data_file.parent.glob(f"{data_file.stem}.副本-*.yaml"))
-    assert len(copies) == 1
-    assert datafile.load(copies[0]).get("三", received, natural) == 4
-    assert data_file.read_text(encoding="utf-8") == theirs
-    # reload: asks first, then shows their version
-    editor.conflict_reload_button.click()
-    assert editor.confirm_box.layout.display is None and editor.report.meta.short_name == "穆家峪镇"
-    editor.confirm_reload_button.click()
-    assert not editor.dirty and editor.report.meta.short_name == "穆家峪"
+    saved = datafile.load(data_file)
+    assert saved.meta.short_name == "穆家峪" and saved.get("三", received, natural) == 4
+    assert "已合并保存" in editor.status.value and not editor.dirty
     assert editor.meta["short_name"].value == "穆家峪"
-    assert editor.cell("三", received, natural).value == 0
-    assert editor.conflict_box.layout.display == "none"
-    # and now saving works again
-    editor.meta["short_name"].value = "穆家峪镇"
-    assert editor.save()
-    assert "short_name: 穆家峪镇" in data_file.read_text(encoding="utf-8")
+    # reload: asks first when there are unsaved edits, then shows the file's content
+    editor.cell("三", received, natural).widget.value = "6"
+    editor.reload_button.click()
+    assert editor.confirm_box.layout.display is None and editor.cell("三", received, natural).value == 6
+    editor.confirm_reload_button.click()
+    assert not editor.dirty and editor.cell("三", received, natural).value == 4
+    assert editor.confirm_box.layout.display == "none"
 
 
 def test_prose_and_meta_edits_are_saved(data_file: Path) -> None:
@@ -281,7 +269,7 @@ def test_cross_year_checks_use_last_years_file(tmp_path: Path) -> None:
     carried_in = current.format.row("三", "carried_in")
     natural = current.format.column("三", "natural")
     cell = editor.cell("三", carried_in, natural)
-    cell.widget.value = cell.value + 1
+    cell.widget.value = str(cell.value + 1)
     assert any(f.rule == "carryover" for f in editor.findings), [f.rule for f in editor.findings]
 
 
@@ -319,7 +307,7 @@ def test_unreadable_file_gives_a_chinese_message(tmp_path: Path) -> None:
 
 def test_next_year_button(data_file: Path) -> None:
     editor = ReportEditor(data_file)
-    assert shown(editor, editor.next_button)
+    assert shown(editor, editor.next_button) and editor.next_button.description == "另存为下一年度"
     editor.next_button.click()
     target = data_file.parent.parent / "2021" / data_file.name
     assert target.is_file() and "已新建 2021 年报告" in editor.status.value
@@ -336,7 +324,7 @@ KILL_SCRIPT = textwrap.dedent("""
     editor = ReportEditor(sys.argv[1])
     row = editor.report.format.row("三", "received")
     col = editor.report.format.column("三", "natural")
-    editor.cell("三", row, col).widget.value = 99
+    editor.cell("三", row, col).widget.value = "99"
 
     real_replace = fs.os.replace
     def slow_replace(src, dst):

@@ -54,7 +54,7 @@ def test_workbook_round_trips_the_example_with_subrows_blanks_and_formula_like_t
                 assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} became a formula"
     result = import_bytes(data, "穆家峪镇.xlsx")
     assert_round_trip(report, result.report)
-    assert [(f.rule, f.row) for f in result.incomplete] == [("import-unreadable-cell", row)]
+    assert [(f.rule, f.row) for f in result.incomplete] == [("import-missing-cell", row)]
 
 
 def test_workbook_layout_is_official_and_protected(example_report: Report) -> None:

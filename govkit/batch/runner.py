@@ -52,12 +52,12 @@ def render_one(
     """
     from govkit.approvals import sha256_file
     from govkit.render import jsonio
-    from govkit.render.inputs import load_for_render
+    from govkit.render.inputs import load_and_prime_code
 
     data_file, layout = Path(data_file), Layout(Path(out), options.mode)
     result = Result(data_file=str(data_file))
     try:
-        report, previous, findings = load_for_render(data_file)
+        (report, previous, findings), prime = load_and_prime_code(data_file)
     except GovkitError as exc:
         return _fail(result, "load", str(exc))
     meta = report.meta
@@ -87,7 +87,7 @@ def render_one(
     title = f"{report.title}（{REVIEW_MARK}）" if layout.review else report.title
     notice = {"correction": f"{ledger.today()}：{result.correction}" if result.correction else ""}
     try:
-        nb = _execute(notebook_path(options), data_file, nb_path, options, tujie_href, notice)
+        nb = _execute(notebook_path(options), data_file, nb_path, options, tujie_href, notice, prime)
         result.notebook = nb_path.relative_to(layout.internal).as_posix()
         from govkit.render.export import export_html
 
@@ -223,6 +223,7 @@ def _execute(  # noqa: ANN202 - NotebookNode
     options: Options,
     tujie: str | None = None,
     notice: dict | None = None,
+    prime: str | None = None,
 ):
     """Run the notebook in this worker's warm kernel; keep the (possibly partial) executed notebook.
 
@@ -237,7 +238,7 @@ def _execute(  # noqa: ANN202 - NotebookNode
     params |= {"allow_errors": options.allow_errors, **(notice or {})}
     for attempt in (1, 2):
         try:
-            nb = worker.execute(notebook, params, options.kernel_name, options.timeout)
+            nb = worker.execute(notebook, params, options.kernel_name, options.timeout, prime)
             break
         except worker.KernelDied as exc:
             if attempt == 2:
@@ -344,14 +345,6 @@ def public_text(text: str, data_file: str) -> str:
     return text
 
 
-def _warm() -> None:
-    # Imported once in the parent so that forked workers start warm (papermill's stack takes ~1.5 s).
-    import nbconvert  # noqa: F401
-    import nbformat  # noqa: F401
-    import papermill  # noqa: F401
-    import papermill.engines  # noqa: F401
-
-
 def render_all(
     files: Iterable[str | os.PathLike[str]],
     out: str | os.PathLike[str],
@@ -411,7 +404,8 @@ def render_all(
     if own and todo:
         from govkit.batch.worker import init_worker
 
-        _warm()
+        # Papermill and nbconvert are not imported here: each worker imports them while its kernel
+        # starts (see init_worker), which overlaps the two instead of running them one after the other.
         executor = ProcessPoolExecutor(
             max_workers=max(1, min(workers or os.cpu_count() or 1, len(todo))),
             initializer=init_worker,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +23,40 @@ class KernelDied(Exception):
     """The kernel died while running a notebook (the agency may be retried once)."""
 
 
-def init_worker(kernel_name: str = "python3") -> None:
-    """Process-pool initializer: import the stack and start the warm kernel before the first agency."""
-    from govkit import kernels
+def skip_slow_imports() -> None:
+    """Keep ``rfc3987_syntax`` out of this process: it builds a grammar at import (~1.3 s).
+
+    jsonschema imports it only to check the ``iri`` formats, which no notebook schema uses; with the
+    module marked missing, jsonschema skips those checks. Only effective before jsonschema is imported.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
+def warm_imports() -> None:
+    """Import papermill's and nbconvert's stack and build the exporter (what every agency needs)."""
+    skip_slow_imports()
+    import nbformat  # noqa: F401
+    import papermill  # noqa: F401
+    import papermill.engines  # noqa: F401
+
     from govkit.render.export import exporter
 
+    exporter()
+
+
+def init_worker(kernel_name: str = "python3") -> None:
+    """Process-pool initializer: ready the kernel and the stack before the first agency.
+
+    The kernel is launched first and warms up in its own process while this one imports papermill
+    and nbconvert, so a worker is ready after the slower of the two instead of after both.
+    """
+    from govkit import kernels
+
     try:
-        kernels.warm_kernel(kernel_name)
-        exporter()
+        kernel = kernels.warm_kernel(kernel_name, wait=False)
+        warm_imports()
+        kernel.ensure()
     except Exception:  # noqa: BLE001 - the first agency reports the problem with its own name
         pass
 
@@ -46,8 +73,13 @@ def template(path: Path) -> Any:
     return _notebooks[key]
 
 
-def execute(notebook: Path, parameters: dict[str, Any], kernel_name: str, timeout: int) -> Any:
+def execute(
+    notebook: Path, parameters: dict[str, Any], kernel_name: str, timeout: int, prime: str | None = None
+) -> Any:
     """Parameterize and execute the notebook in the warm kernel; return the executed notebook.
+
+    ``prime`` is code run in the kernel first, outside the notebook (it hands the kernel what this
+    worker already loaded; see :func:`govkit.render.inputs.load_and_prime_code`).
 
     Papermill's own file I/O is skipped (the template is parsed once, the result is written once by
     the caller), so an agency costs one notebook execution and no JSON-schema validation.
@@ -65,6 +97,10 @@ def execute(notebook: Path, parameters: dict[str, Any], kernel_name: str, timeou
     nb = copy.deepcopy(template(notebook))
     nb = parameterize_notebook(nb, parameters, kernel_name=kernel_name, engine_name=ENGINE)
     nb = remove_error_markers(prepare_notebook_metadata(nb, str(notebook), "", False))
+    if prime:
+        from govkit import kernels
+
+        kernels.warm_kernel(kernel_name).prepare(prime, timeout)
     try:
         nb = papermill_engines.execute_notebook_with_engine(
             ENGINE,

@@ -12,7 +12,7 @@ from importlib import import_module
 
 # Importing the rule modules declares their rules, in this order (the order of the matrix columns);
 # the rules without a function (import, data file) come last.
-from govkit.checks import arithmetic, cells, crossyear, prose, references, structure  # noqa: F401, I001
+from govkit.checks import arithmetic, cells, crossyear, place, prose, references, structure  # noqa: F401, I001
 from govkit.checks.common import part_id
 from govkit.checks.registry import CheckContext, Registry, Rule, RuleSpec, load_entry_points, registry
 from govkit.findings import Finding, findings_frame

@@ -1,17 +1,17 @@
 """Cell values: blank cells (R11), unreadable text kept from an import, and values of the wrong kind (R10).
 
 The loader rejects bad values in data files, but reports built in code (importer, editor) can
-still hold them, so the checks look again. Blank cells are reported once per table part, with
+still hold them, so the checks look again, with the same cell model (:mod:`govkit.cells`): a value
+``cell-type`` accepts saves and loads again, a value the loader refuses is flagged. Blank cells are reported once per table part, with
 the list of places, so that a report with a hundred empty cells gives a handful of lines.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from decimal import Decimal
 
-from govkit.checks.common import column_specs, place, show
+from govkit.cells import CellError, parse_text, quote, validate
+from govkit.checks.common import column_specs, place
 from govkit.checks.registry import CheckContext, registry
 from govkit.findings import Finding
 from govkit.formats import ColPath, PartSpec, RowPath
@@ -91,8 +91,11 @@ def cell_unreadable(ctx: CheckContext) -> Iterator[Finding]:
         text = report.raw_text(table_id, row, col)
         if value is not None or text is None:
             continue
-        shown = text if len(text) <= 30 else text[:30] + "…"
-        reason = f"「{shown}」不是数字" if not re.search(r"\d", text) else f"「{shown}」不是{_KIND[spec.type]}"  # type: ignore[attr-defined]
+        try:
+            parse_text(text, spec)  # type: ignore[arg-type]
+            reason = f"「{quote(text)}」未能导入"
+        except CellError as error:
+            reason = error.reason
         yield registry.finding(
             "cell-unreadable",
             table=table_id,
@@ -104,25 +107,6 @@ def cell_unreadable(ctx: CheckContext) -> Iterator[Finding]:
         )
 
 
-def _problem(spec: object, value: object) -> str | None:
-    kind = spec.type  # type: ignore[attr-defined]
-    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-        return f"应为{_KIND[kind]}，实为「{str(value)[:30]}」（{type(value).__name__}）"
-    if kind == "amount":
-        amount = Decimal(value)
-        if not amount.is_finite() or amount < 0:
-            return f"金额应为不小于 0 的数，实为 {show(value)}"
-        decimals = spec.decimals  # type: ignore[attr-defined]
-        if amount.as_tuple().exponent < -decimals:  # type: ignore[operator]
-            return f"金额最多 {decimals} 位小数，实为 {show(value)}"
-        return None
-    if not isinstance(value, int):
-        return f"应为整数，实为 {show(value)}"
-    if kind == "count" and value < 0:
-        return f"件数不能为负数，实为 {value}"
-    return None
-
-
 @registry.register(
     "cell-type",
     "error",
@@ -132,16 +116,15 @@ def _problem(spec: object, value: object) -> str | None:
 def cell_type(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
     for table_id, row, col, spec, value in _cells(ctx):
-        if value is None:
-            continue
-        problem = _problem(spec, value)
-        if problem:
+        try:
+            validate(value, spec)  # type: ignore[arg-type]
+        except CellError as error:
             yield registry.finding(
                 "cell-type",
                 table=table_id,
                 row=row,
                 column=col,
-                expected=_KIND[spec.type],
-                actual=show(value),  # type: ignore[attr-defined]
-                message=f"{place(report, table_id, row, col)}：{problem}",
+                expected=_KIND[spec.type],  # type: ignore[attr-defined]
+                actual=quote(error.text),
+                message=f"{place(report, table_id, row, col)}：{error.reason}",
             )

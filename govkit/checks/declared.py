@@ -38,6 +38,16 @@ _IMPORT = (
     ("import-label-variant", "行名称改动", "行名称与官方格式略有不同，按最接近的官方行名称导入，须核对"),
     ("import-unit-converted", "单位换算", "数值带有单位（如万元），已换算为表格规定的单位导入，须核对"),
     (
+        "import-agency-uncertain",
+        "机关名称不确定",
+        "未能可靠识别机关名称，暂以 --agency 或文件名作为机关名称，须核对",
+    ),
+    (
+        "import-traditional-converted",
+        "繁体字已转换",
+        "原文为繁体字，已用 OpenCC 转换为简体后导入（数字不变），文字须核对",
+    ),
+    (
         "import-amount-unit-unknown",
         "金额单位不明",
         "金额的表头和数值都没有写明单位（元或万元），按所写数字导入，须核对",

@@ -1,4 +1,4 @@
-"""Table references in prose (``{{表三 一 总计}}``) must each name exactly one cell that holds a number."""
+"""Table references in prose (``{{表三 一 总计}}``) must each name exactly one cell (a blank cell is reported by the cell checks)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def _cut(text: str, limit: int = 60) -> str:
     "prose-reference",
     "error",
     title="正文表格引用",
-    message="正文中的表格引用（如 {{表三 一 总计}}）须指向唯一且已填写的单元格",
+    message="正文中的表格引用（如 {{表三 一 总计}}）须指向唯一的单元格",
 )
 def prose_reference(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,6 +11,9 @@ from govkit import datafile, fs
 from govkit.errors import GovkitError
 from govkit.model import Report
 from govkit.paths import safe_name
+
+if TYPE_CHECKING:
+    from govkit.dataset import Kind
 
 
 def command(
@@ -38,7 +41,8 @@ def command(
             target = xlsx / str(report.meta.year) / f"{safe_name(report.meta.agency)}.xlsx"
             fs.atomic_write(target, workbook_bytes(report))
             typer.echo(f"已导出 {report.source} → {target}")
-    for path, kind in ((csv, "csv"), (parquet, "parquet")):
+    kinds: tuple[tuple[Path | None, Kind], ...] = ((csv, "csv"), (parquet, "parquet"))
+    for path, kind in kinds:
         if path is not None:
             from govkit.dataset import write_tidy
 

@@ -10,22 +10,37 @@ import typer
 from govkit import datafile
 from govkit.checks import Finding, run_checks
 from govkit.errors import GovkitError
-from govkit.importers import ImportResult, import_file
+from govkit.importers import Given, ImportResult, import_file
+from govkit.model import LEVELS
 
 
 def command(
     files: Annotated[
-        list[Path], typer.Argument(help="已发布的年度报告：.txt（网页或 Word 复制的文字）、.html、.docx、.xlsx")
+        list[Path],
+        typer.Argument(
+            help="已发布的年度报告：.txt（网页或 Word 复制的文字）、.md、.html、.pdf（含文字层）、.docx、.xlsx"
+        ),
     ],
     out: Annotated[Path, typer.Option("--out", help="数据文件夹：写入 <年度>/<机关>.yaml")],
     strict: Annotated[bool, typer.Option("--strict", help="报告有缺失或无法识别的部分时不写文件，退出码 1")] = False,
+    year: Annotated[int | None, typer.Option("--year", help="报告年度（正文中没有或有误时指定）")] = None,
+    agency: Annotated[str | None, typer.Option("--agency", help="机关全称（标题中没有或无法可靠识别时指定）")] = None,
+    level: Annotated[str | None, typer.Option("--level", help=f"机关层级：{'、'.join(LEVELS)}")] = None,
+    format_: Annotated[
+        str | None, typer.Option("--format", help="统计表格式：2019 或 2021（默认按表头判断，没有表格时按年度）")
+    ] = None,
 ) -> None:
-    """导入已发布的政府信息公开工作年度报告，生成机关数据文件，并列出缺失、无法识别之处和检查结果。"""  # noqa: D415
+    """导入已发布的政府信息公开工作年度报告（文字、Markdown、网页、PDF、Word、Excel），生成机关数据文件，并列出缺失、无法识别之处和检查结果。"""  # noqa: D415,E501
     failed = refused = 0
     written: dict[Path, Path] = {}
+    try:
+        given = Given(year=year, agency=agency.strip() if agency else None, level=level, format=format_)
+    except GovkitError as exc:
+        typer.echo(f"错误：{exc}", err=True)
+        raise typer.Exit(2) from None
     for path in files:
         try:
-            result = import_file(path)
+            result = import_file(path, given)
         except GovkitError as exc:
             typer.echo(f"错误：{exc}", err=True)
             failed += 1

@@ -36,4 +36,7 @@ def command(
         for line in lines:
             typer.echo(f"  {line}")
     else:
-        typer.echo("上年没有需要结转的数据，表格均为 0。")
+        typer.echo("上年没有需要结转的非零数据。")
+    blanks = sum(value is None for cells in report.cells.values() for value in cells.values())
+    if blanks:
+        typer.echo(f"其余 {blanks} 个单元格为空白（~），请填写；没有发生的事项填 0（govkit check 会列出空白单元格）。")

@@ -12,10 +12,10 @@ file) and :mod:`.discover` (where data files are). Atomic writing itself is :mod
 
 from __future__ import annotations
 
+from govkit.cells import MAX_COUNT
 from govkit.datafile.discover import COPY_MARK, MAX_SCAN, default_path, discover, find_agency_file, is_data_file
 from govkit.datafile.parse import MAX_BYTES, MAX_DEPTH
 from govkit.datafile.walk import (
-    MAX_COUNT,
     META_KEYS,
     SECTION_KEYS,
     TABLE_IDS,

@@ -6,12 +6,12 @@ import difflib
 import os
 import re
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, cast, overload
 
 from ruamel.yaml.comments import CommentedMap
 
+from govkit.cells import CellError, validate
 from govkit.datafile.parse import MAX_BYTES, decode, line_of, parse, quote
 from govkit.errors import DataFileError
 from govkit.formats import (
@@ -27,7 +27,6 @@ from govkit.formats import (
 )
 from govkit.model import LEVELS, PREAMBLE, SECTION_IDS, Meta, Report, Value, has_control_chars
 
-MAX_COUNT = 10**9
 RAW_KEY = "raw"  # a cell written {raw: 'abc'}: text that is not a value, kept as it was typed
 MAX_RAW = 500
 _NAME_BREAKS = re.compile(r"[\x85\u2028\u2029]")
@@ -338,28 +337,9 @@ class _Reader:
         return str(text)
 
     def cell(self, node: CommentedMap, key: str, spec: ColumnSpec, where: str) -> Value:
+        """The value of one cell, as the cell model (:func:`govkit.cells.validate`) accepts it."""
         value = node[key]
-        if value is None:
-            return None
-        if isinstance(value, bool) or isinstance(value, (dict, list)):
-            raise self.fail(f"应填数字，实为「{quote(value)}」", node, key, where)
-        if isinstance(value, str):
-            raise self.fail(f"应填数字，实为文字「{quote(value)}」", node, key, where)
-        if spec.type == "amount":
-            amount = Decimal(value) if isinstance(value, int) else Decimal(value)
-            if amount < 0:
-                raise self.fail(f"金额不能为负数，实为 {format(amount, 'f')}", node, key, where)
-            if amount.as_tuple().exponent < -spec.decimals:  # type: ignore[operator]
-                raise self.fail(f"金额最多 {spec.decimals} 位小数，实为 {format(amount, 'f')}", node, key, where)
-            if amount >= MAX_COUNT:
-                raise self.fail(f"金额过大：{format(amount, 'f')} {spec.unit or ''}", node, key, where)
-            return Decimal(amount)
-        if isinstance(value, Decimal):
-            raise self.fail(f"应填整数，实为小数 {format(value, 'f')}", node, key, where)
-        if not isinstance(value, int):
-            raise self.fail(f"应填整数，实为「{quote(value)}」", node, key, where)
-        if abs(value) >= MAX_COUNT:
-            raise self.fail(f"数值过大：{value}", node, key, where)
-        if spec.type == "count" and value < 0:
-            raise self.fail(f"件数不能为负数，实为 {value}", node, key, where)
-        return int(value)
+        try:
+            return validate(value, spec)
+        except CellError as error:
+            raise self.fail(error.reason, node, key, where) from None

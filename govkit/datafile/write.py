@@ -16,11 +16,13 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString, SingleQuotedScalarString
 
+from govkit.cells import CellError, validate
 from govkit.datafile.parse import MAX_BYTES, quote, yaml_engine
 from govkit.datafile.walk import RAW_KEY, SECTION_KEYS, TABLE_IDS, breaks_yaml_name
 from govkit.errors import DataFileError
+from govkit.formats import ColPath, ColumnSpec, RowPath
 from govkit.fs import atomic_write
-from govkit.model import LEVELS, PREAMBLE, Report
+from govkit.model import LEVELS, PREAMBLE, Report, Value
 
 _YAML_BREAKS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
 HEADER = (
@@ -70,15 +72,15 @@ def _table_document(report: Report, table_id: str) -> CommentedMap:
         for label in row[:-1]:
             cursor = cursor.setdefault(label, CommentedMap())
         values = CommentedMap()
-        for col, _ in part.leaf_columns():
+        for col, column in part.leaf_columns():
             keys = part.data_key(col)
             inner = values
             for k in keys[:-1]:
                 inner = inner.setdefault(k, CommentedMap())
                 inner.fa.set_flow_style()
-            value = report.cells[table_id].get((row, col))
+            value = _cell(report, table_id, row, col, column)
             raw = report.raw_text(table_id, row, col) if value is None else None
-            inner[keys[-1]] = _raw_cell(raw) if raw else Decimal(value) if isinstance(value, Decimal) else value
+            inner[keys[-1]] = _raw_cell(raw) if raw else value
         values.fa.set_flow_style()
         if row:
             cursor[row[-1]] = values
@@ -88,6 +90,16 @@ def _table_document(report: Report, table_id: str) -> CommentedMap:
             for v in out.values():
                 _block_groups(v)
     return out
+
+
+def _cell(report: Report, table_id: str, row: RowPath, col: ColPath, column: ColumnSpec) -> Value:
+    """A cell's value as written; one the loader would refuse is refused here, before anything is written."""
+    value = report.cells[table_id].get((row, col))
+    try:
+        return validate(value, column)
+    except CellError as error:
+        where = " / ".join([f"表{table_id}", *[r for r in row if r], *col])
+        raise DataFileError(report.source, f"{error.reason}；未保存（保存后将无法再打开）", where=where) from None
 
 
 def _raw_cell(text: str) -> CommentedMap:

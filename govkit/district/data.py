@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from govkit import datafile
@@ -55,7 +56,7 @@ class District:
 
 
 def load_district(
-    paths: list[str | os.PathLike[str]] | str | os.PathLike[str],
+    paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
     year: int | None = None,
     previous_years: list[int] | None = None,
 ) -> District:

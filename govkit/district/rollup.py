@@ -92,4 +92,5 @@ def _add(report: Report, table_id: str, total: Report, result: Rollup) -> None:
             leave("空白单元格")
         else:
             current = total.cells[table_id][place]
+            assert current is not None  # the roll-up starts every cell at 0
             total.cells[table_id][place] = current + (Decimal(value) if spec.type == "amount" else int(value))

@@ -7,10 +7,12 @@ attributes on the figures so that tools and tests can read them back without scr
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
+from typing import cast
 
 import pandas as pd
 from markupsafe import Markup
@@ -170,12 +172,13 @@ class DistrictView:
         for agency, record in frame.iterrows():
             cells = []
             for label, value in record.items():
-                cell = {"metric": label, "classes": ["gk-num"], "title": "", "value": _n(value)}
-                if label in outcome_labels and share.at[agency, label] == share.at[agency, label]:
-                    cell["title"] = f"占办理结果 {share.at[agency, label]:.1%}"
+                classes, title = ["gk-num"], ""
+                part = share.at[agency, label] if label in outcome_labels else None
+                if isinstance(part, float) and not math.isnan(part):
+                    title = f"占办理结果 {part:.1%}"
                     if (agency, label) in flagged:
-                        cell["classes"].append("gk-outlier")
-                cells.append(cell)
+                        classes.append("gk-outlier")
+                cells.append({"metric": label, "classes": classes, "title": title, "value": _n(value)})
             rows.append({"agency": agency, "cells": cells})
         agencies = [str(a) for a in frame.index]
         composition = f"{self.year}年各机关申请办理结果构成"
@@ -212,7 +215,7 @@ class DistrictView:
         if len(years) > 1:
             t = self.trends
             series = {
-                label: [int(v) if v is not pd.NA else 0 for v in t.loc[label]]
+                label: [int(cast(int, v)) if v is not pd.NA else 0 for v in t.loc[label]]
                 for label in (RECEIVED.label, HANDLED.label, "予以公开", "无法提供")
             }
             title = "全区申请与办理情况历年变化"

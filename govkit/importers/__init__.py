@@ -16,14 +16,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from govkit import datafile
+from govkit.checks.registry import registry
 from govkit.errors import DataFileError, ImportFailed
 from govkit.findings import Finding
 from govkit.importers.document import Document
 from govkit.importers.mapper import INCOMPLETE_RULES, map_document
+from govkit.importers.meta import Given
 from govkit.importers.readers import read
+from govkit.importers.textshape import simplify
 from govkit.model import Report
 
-__all__ = ["INCOMPLETE_RULES", "Document", "ImportResult", "import_bytes", "import_file"]
+__all__ = ["INCOMPLETE_RULES", "Document", "Given", "ImportResult", "import_bytes", "import_file"]
 
 
 @dataclass
@@ -40,10 +43,22 @@ class ImportResult:
         return [f for f in self.findings if f.rule in INCOMPLETE_RULES]
 
 
-def import_bytes(data: bytes, name: str = "<输入>") -> ImportResult:
-    """Import a report from the bytes of a file; ``name`` is only used in messages."""
+def import_bytes(data: bytes, name: str = "<输入>", given: Given | None = None) -> ImportResult:
+    """Import a report from the bytes of a file; ``name`` is used in messages and, failing all else, as the agency.
+
+    ``given`` states year, agency, level or format where the text lacks them (or overrides it).
+    """
     doc = read(data, name)
-    report, findings = map_document(doc, name)
+    converted = simplify(doc)
+    report, findings = map_document(doc, name, given)
+    if converted:
+        findings.insert(
+            0,
+            registry.finding(
+                "import-traditional-converted",
+                "原文为繁体字，已用 OpenCC（t2s）转换为简体后导入（数字不变），文字请核对",
+            ),
+        )
     try:
         datafile.dumps(report)  # what is imported must save as a data file that loads again
     except DataFileError as exc:
@@ -52,8 +67,8 @@ def import_bytes(data: bytes, name: str = "<输入>") -> ImportResult:
     return ImportResult(report=report, findings=stamped, kind=doc.kind)
 
 
-def import_file(path: str | os.PathLike[str]) -> ImportResult:
-    """Import the report in a file (text, HTML, .docx or .xlsx, recognised by content)."""
+def import_file(path: str | os.PathLike[str], given: Given | None = None) -> ImportResult:
+    """Import the report in a file (text, Markdown, HTML, PDF, .docx or .xlsx, recognised by content)."""
     path = Path(path)
     try:
         if path.is_dir():
@@ -65,4 +80,4 @@ def import_file(path: str | os.PathLike[str]) -> ImportResult:
         raise ImportFailed(f"{path}：文件不存在") from None
     except OSError as exc:
         raise ImportFailed(f"{path}：无法读取文件（{exc.strerror}）") from None
-    return import_bytes(data, str(path))
+    return import_bytes(data, str(path), given)

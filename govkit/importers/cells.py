@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
+from govkit.cells import CellError, parse_text, quote
 from govkit.formats import ColumnSpec
 
-MAX_VALUE = 10**9
 BLANK_MARKERS = frozenset({"/", "\\", "-", "--", "—", "——", "–", "－", "－－", "一", "空", "无", "x", "X", "×", "*"})
 _SPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "〔": "[", "〕": "]", "【": "[", "】": "]"})
@@ -63,51 +63,53 @@ class Parsed:
 
 
 def parse_value(raw: str, spec: ColumnSpec) -> Parsed:
-    """Read one cell's text as the value its column holds (count, signed count or 万元 amount)."""
+    """Read one cell's text as the value its column holds (count, signed count or 万元 amount).
+
+    The importer's own part is the layout of published reports: blank markers (/ — 无), units
+    (件, 元, 万元) and the 元 → 万元 conversion. Whether the number itself is one the cell may hold
+    (digits, sign, limits, decimals) is decided by the cell model, :mod:`govkit.cells`.
+    """
     key = normalize(raw)
     shown = clean_line(raw)
     if not key:
         return Parsed(None, "单元格空白")
     if key in BLANK_MARKERS:
-        return Parsed(None, f"单元格为「{shown}」，不是数字")
+        return Parsed(None, f"单元格为「{quote(shown)}」，不是数字")
     match = _NUMBER.fullmatch(key)
     if match is None:
-        return Parsed(None, f"无法识别的数值「{shown[:30]}」")
-    try:
-        number = Decimal(match["digits"].replace(",", "") + (match["frac"] or ""))
-    except InvalidOperation:
-        return Parsed(None, f"无法识别的数值「{shown[:30]}」")
-    if match["sign"] == "-":
-        number = -number
+        return Parsed(None, f"无法识别的数值「{quote(shown)}」")
+    core = (match["sign"] or "") + match["digits"] + (match["frac"] or "")
     unit = match["unit"]
-    if spec.type == "amount":
-        return _amount(number, unit, shown, spec)
-    if unit in ("元", "万元"):
-        return Parsed(None, f"件数栏中出现金额「{shown}」")
-    if number != number.to_integral_value():
-        return Parsed(None, f"件数应为整数，实为「{shown}」")
-    value = int(number)
-    if spec.type == "count" and value < 0:
-        return Parsed(None, f"件数不能为负数，实为「{shown}」")
-    if abs(value) >= MAX_VALUE:
-        return Parsed(None, f"数值过大「{shown}」")
+    if spec.type != "amount" and unit in ("元", "万元"):
+        return Parsed(None, f"件数栏中出现金额「{quote(shown)}」")
+    if spec.type == "amount" and unit == "元":
+        return _yuan(match["sign"] or "", match["digits"], (match["frac"] or "")[1:], shown, spec)
+    try:
+        value = parse_text(core, spec)
+    except CellError as error:
+        return Parsed(None, error.reason)
+    if isinstance(value, Decimal):
+        value = _as_printed(value, spec)
     return Parsed(value)
 
 
-def _amount(number: Decimal, unit: str | None, shown: str, spec: ColumnSpec) -> Parsed:
-    note = None
-    if unit == "元":
-        number = number / 10000
-        note = f"「{shown}」按 {format(number.normalize(), 'f')} 万元导入"
-    if number < 0:
-        return Parsed(None, f"金额不能为负数，实为「{shown}」")
-    if number >= MAX_VALUE:
-        return Parsed(None, f"金额过大「{shown}」")
+def _yuan(sign: str, digits: str, frac: str, shown: str, spec: ColumnSpec) -> Parsed:
+    """An amount printed in 元, converted exactly to 万元 by moving the decimal point four places."""
+    whole = digits.replace(",", "").rjust(5, "0")
+    places = (whole[-4:] + frac).rstrip("0")  # 251000.00 元 is 25.1 万元: the same value
+    wan = sign + whole[:-4] + ("." + places if places else "")
+    try:
+        value = parse_text(wan, spec)
+    except CellError as error:
+        return Parsed(None, f"「{quote(shown)}」折合 {quote(wan)} 万元：{error.reason}")
+    assert isinstance(value, Decimal)
+    note = f"「{quote(shown)}」按 {format(value.normalize(), 'f')} 万元导入"
+    return Parsed(_as_printed(value, spec), None, note)
+
+
+def _as_printed(number: Decimal, spec: ColumnSpec) -> Decimal:
+    """A valid amount with the places the column prints (0 → 0.0000): the same value."""
     exponent = number.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -spec.decimals:
-        rounded = number.quantize(Decimal(1).scaleb(-spec.decimals), rounding=ROUND_HALF_UP)
-        note = f"「{shown}」超过 {spec.decimals} 位小数，按 {format(rounded, 'f')} 万元导入"
-        number = rounded
-    elif spec.display_decimals and isinstance(exponent, int) and exponent > -spec.display_decimals:
-        number = number.quantize(Decimal(1).scaleb(-spec.display_decimals))  # 0 → 0.0000 as printed
-    return Parsed(number, None, note)
+    if spec.display_decimals and isinstance(exponent, int) and exponent > -spec.display_decimals:
+        return number.quantize(Decimal(1).scaleb(-spec.display_decimals))
+    return number

@@ -43,10 +43,10 @@ from govkit.importers.cells import (
 )
 from govkit.importers.document import Document, Paragraph, Table
 from govkit.importers.labels import Label, LabelIndex, index_for
-from govkit.importers.meta import find_published, find_title, guess_level, is_date_line, split_agency
+from govkit.importers.meta import Given, Title, find_published, find_title, is_date_line, resolve_meta
 from govkit.importers.placement import Placement, place, relations
 from govkit.importers.sections import heading_of, is_attachment_marker, is_chrome, is_prose
-from govkit.model import LEVELS, PREAMBLE, SECTION_IDS, Meta, Report, Value
+from govkit.model import PREAMBLE, SECTION_IDS, Meta, Report, Value
 
 SECTION_TABLE = {"二": "二", "三": "三", "四": "四"}
 SECTION_NAMES = {
@@ -67,6 +67,7 @@ INCOMPLETE_RULES = frozenset(
         "import-unknown-label",
         "import-missing-section",
         "import-missing-meta",
+        "import-agency-uncertain",
         "import-extra-cells",
         "import-stray-value",
     }
@@ -98,15 +99,19 @@ class _Target:
     line: int = 0
 
 
-def map_document(doc: Document, name: str) -> tuple[Report, list[Finding]]:
-    """The report a document holds and the import findings; :class:`ImportFailed` if it holds none."""
-    return _Mapper(doc, name).run()
+def map_document(doc: Document, name: str, given: Given | None = None) -> tuple[Report, list[Finding]]:
+    """The report a document holds and the import findings; :class:`ImportFailed` if it holds none.
+
+    ``given`` holds what the person importing states (year, agency, level, format): it overrides the text.
+    """
+    return _Mapper(doc, name, given or Given()).run()
 
 
 class _Mapper:
-    def __init__(self, doc: Document, name: str):
+    def __init__(self, doc: Document, name: str, given: Given):
         self.doc = doc
         self.name = name
+        self.given = given
         self.findings: list[Finding] = []
 
     def note(
@@ -138,17 +143,23 @@ class _Mapper:
 
     def run(self) -> tuple[Report, list[Finding]]:
         paragraphs = [clean_line(b.text) for b in self.doc.blocks if isinstance(b, Paragraph)]
-        fmt = self.detect_format()
+        by_labels = self.detect_format()
+        fmt = by_labels or latest_format()  # every format has the same section headings
         title = find_title(paragraphs)
         headings = self.headings(paragraphs, fmt, title[0] if title else -1)
         tokens = self.tokens(fmt, headings)
         table_found = any(not t.row_end and t.section is None and index_for(fmt.version).lookup(t.text) for t in tokens)
         if title is None and not headings and not table_found and not self.doc.hints.get("agency"):
             raise ImportFailed(f"{self.name}：未识别出政府信息公开工作年度报告（没有找到标题、章节标题或统计表）")
-        meta = self.meta(paragraphs, title, headings, fmt)
-        hinted = self.doc.hints.get("format")
+        meta = self.meta(paragraphs, title, headings)
+        hinted = self.given.format or self.doc.hints.get("format")
         if hinted in KNOWN_VERSIONS:
-            fmt = load_format(hinted)
+            chosen = load_format(hinted)
+        else:  # the format comes from the tables' own headers, else from the year
+            chosen = by_labels or find_format_for_year(meta.year) or latest_format()
+        if chosen.version != fmt.version:
+            fmt = chosen
+            tokens = self.tokens(fmt, headings)
         report = Report.blank(meta, fmt, fill=None)
         report.sections = (
             self.prose(paragraphs, title, headings, meta, fmt)
@@ -166,8 +177,8 @@ class _Mapper:
             )
         return report, self.findings
 
-    def detect_format(self) -> Format:
-        """The format whose own labels the report uses most (本年新制作数量 vs 本年制发件数 …), else the year's."""
+    def detect_format(self) -> Format | None:
+        """The format whose own labels the report uses most (本年新制作数量 vs 本年制发件数 …); None: no such label."""
         indexes = {fmt.version: index_for(fmt.version) for fmt in all_formats()}
         score: Counter[str] = Counter({version: 0 for version in indexes})
         for text in self.all_texts():
@@ -177,11 +188,7 @@ class _Mapper:
         (best, top), *rest = score.most_common()
         if all(count < top for _, count in rest):
             return load_format(best)
-        year = (
-            _int(self.doc.hints.get("year"))
-            or (find_title([clean_line(t) for t in self.doc.paragraphs()]) or (0, None, None))[2]
-        )
-        return (find_format_for_year(year) if year else None) or latest_format()
+        return None
 
     def all_texts(self) -> list[str]:
         out: list[str] = []
@@ -241,52 +248,37 @@ class _Mapper:
 
     # -- metadata -------------------------------------------------------------------------------
 
-    def meta(
-        self,
-        paragraphs: list[str],
-        title: tuple[int, str | None, int | None] | None,
-        headings: dict[int, str],
-        fmt: Format,
-    ) -> Meta:
+    def meta(self, paragraphs: list[str], title: Title | None, headings: dict[int, str]) -> Meta:
         hints = {k: v.strip() if isinstance(v, str) else v for k, v in self.doc.hints.items()}
-        agency = hints.get("agency") or (title[1] if title else None)
-        year = _int(hints.get("year")) or (title[2] if title else None)
-        if (agency is None or year is None) and hints.get("page_title"):
-            page = find_title([hints["page_title"]])
-            if page:
-                agency, year = agency or page[1], year or page[2]
-        if year is None:
-            years = Counter(int(y) for line in paragraphs[:60] for y in re.findall(r"((?:19|20)\d{2})年", line))
-            if not years:
-                raise ImportFailed(f"{self.name}：找不到报告年度（标题中应有“XXXX年政府信息公开工作年度报告”）")
-            year = years.most_common(1)[0][0]
-            self.note("import-missing-meta", f"标题中没有年度，按正文中最常出现的年份 {year} 年导入，请核对")
-        if not 2008 <= year <= 2100:
-            raise ImportFailed(f"{self.name}：报告年度 {year} 不在 2008–2100 之间")
-        if not agency:
-            agency = re.sub(r"[\s.]+", "", self.name.rsplit("/", 1)[-1].rsplit(".", 1)[0])[:60] or "未知机关"
-            self.note("import-missing-meta", f"标题中没有机关名称，暂以文件名「{agency}」作为机关名称，请改正")
-        agency = _meta_text(agency)
-        if not agency:
-            agency = "未知机关"
-            self.note("import-missing-meta", "机关名称无法识别，暂以「未知机关」导入，请改正")
-        level = hints.get("level") if hints.get("level") in LEVELS else guess_level(agency)
-        short, district = split_agency(agency, level)
-        if "short_name" in hints or "district" in hints:
-            short, district = hints.get("short_name") or None, hints.get("district") or None
         published = (
             _date(hints.get("published"))
             if "published" in hints
             else find_published([*paragraphs, *self.row_texts()], max(headings, default=len(paragraphs)))
         )
-        return Meta(
-            agency=agency,
-            year=year,
-            level=level,
-            short_name=_meta_text(short) if short else None,
-            district=_meta_text(district) if district else None,
-            published=published,
+        return resolve_meta(
+            paragraphs,
+            title,
+            hints,
+            self.given,
+            self.name,
+            published,
+            lambda rule, message, at: self.note(rule, message, line=self.source_line(at)),
         )
+
+    def source_line(self, paragraph: int | None) -> int:
+        """The line number (as the cell tokens count them) of a paragraph; 0 when there is none."""
+        if paragraph is None:
+            return 0
+        line = p = 0
+        for block in self.doc.blocks:
+            if isinstance(block, Paragraph):
+                line += 1
+                if p == paragraph:
+                    return line
+                p += 1
+            else:
+                line += len(block.rows)
+        return 0
 
     def row_texts(self) -> list[str]:
         return [" ".join(row) for b in self.doc.blocks if isinstance(b, Table) for row in b.rows]
@@ -294,12 +286,12 @@ class _Mapper:
     # -- prose ------------------------------------------------------------------------------------
 
     def prose(
-        self, paragraphs: list[str], title: tuple | None, headings: dict[int, str], meta: Meta, fmt: Format
+        self, paragraphs: list[str], title: Title | None, headings: dict[int, str], meta: Meta, fmt: Format
     ) -> dict[str, str]:
         index = index_for(fmt.version)
         sections = {sid: "" for sid in SECTION_IDS}
         starts = sorted(headings)
-        begin = title[0] + 1 if title else 0
+        begin = (title.at + (0 if title.in_sentence else 1)) if title else 0  # a sentence naming the report stays
         first = starts[0] if starts else len(paragraphs)
         preamble = [line for line in paragraphs[begin:first] if self.preamble_line(line, meta, index)]
         if preamble:
@@ -336,7 +328,7 @@ class _Mapper:
             return False
         if normalize(line) in (normalize(meta.agency), normalize(meta.title)) or index.lookup(line) is not None:
             return False
-        return bool(re.search(r"[，。,；]", line))
+        return bool(re.search(r"[，。,；]", line)) and not _split_line(line)[1]  # a flattened table row is no prose
 
 
 class _Tables:
@@ -359,6 +351,7 @@ class _Tables:
         self.header_texts: list[tuple[str, str]] = []  # (label key, text as printed) of every header seen
         self.misfits: list[tuple[str, RowPath, list[_Tok]]] = []
         self.lines: dict[tuple[str, RowPath], int] = {}  # where each row's label was read
+        self.verify: set[tuple[str, RowPath]] = set()  # rows of the right count whose order is not certain
 
     def width(self, table: str, row: RowPath) -> int:
         return len(self.fmt.table(table).part_of(row).leaf_columns())
@@ -380,7 +373,7 @@ class _Tables:
             else:
                 label, used = self.match(tokens, i - 1)
                 if label is not None and label.kind == "header":
-                    self.header_variant(label, "".join(t.text for t in tokens[i - 1 : i + used]))
+                    self.header_variant(label, "".join(t.text for t in tokens[i - 1 : i + used]), tok.line)
                 i += used
                 if label is not None:
                     self.label(label, tok.line)
@@ -390,7 +383,7 @@ class _Tables:
                     self.value(tok)  # e.g. 不详 where a number should be: an unreadable cell, not a new row
                 elif (headers := self.header_line(tok.text)) is not None:
                     for header, text in headers:  # 结果维持 结果纠正 … on one line, separated by spaces
-                        self.header_variant(header, text)
+                        self.header_variant(header, text, tok.line)
                         self.label(header, tok.line)
                 else:
                     self.unknown(tok.text, tok.line)
@@ -415,7 +408,7 @@ class _Tables:
                 return None
         return out
 
-    def header_variant(self, label: Label, text: str) -> None:
+    def header_variant(self, label: Label, text: str, line: int = 0) -> None:
         """A column header printed with extra words, e.g. 现行有效件数 (历史累计): evaluators reject 擅自修改表头."""
         self.header_texts.append((label.text, text))
         if normalize(text) != label.text and (label.text, text) not in self.headers_seen:
@@ -425,6 +418,7 @@ class _Tables:
                 f"表头「{clean_line(text)}」与官方格式「{label.text}」不一致（不应擅自修改表头），按官方表头导入",
                 table=label.table or self.context or "",
                 actual=clean_line(text),
+                line=line,
             )
 
     def skip_padding(self, tokens: list[_Tok], at: int) -> int:
@@ -625,8 +619,8 @@ class _Tables:
         names = self.subrows.get(row) if self.fmt.table(table).local_subrows else None
         if names:
             self.report.split_row(table, row, list(names))
-            for name, slots in names.items():
-                self.put(table, (*row, name), slots)
+            for name, values in names.items():
+                self.put(table, (*row, name), values)
             return
         slots = self.rows.get((table, row))
         line = self.lines.get((table, row), 0)
@@ -641,15 +635,20 @@ class _Tables:
     def columns(self, table: str, row: RowPath) -> list[tuple[ColPath, ColumnSpec]]:
         return self.fmt.table(table).part_of(self.report.official_row(table, row)).leaf_columns()
 
-    def put(self, table: str, row: RowPath, slots: list[_Tok]) -> None:
-        """A row's values in order when they match its columns one to one; otherwise later, by placement."""
+    def put(self, table: str, row: RowPath, slots: list[_Tok], verify: bool = False) -> None:
+        """A row's values in order when they match its columns one to one; otherwise later, by placement.
+
+        ``verify``: the count matches but the values may not be one row (placement checks the order).
+        """
         columns = self.columns(table, row)
         for col, _ in columns:
             self.report.cells[table][(row, col)] = None  # split_row fills new sub-rows with 0
         while len(slots) > len(columns) and not slots[-1].text:
             slots = slots[:-1]  # blank cells past the last column (row borders) hold nothing to place
-        if len(slots) != len(columns):
+        if len(slots) != len(columns) or verify:
             self.misfits.append((table, row, slots))
+            if verify:
+                self.verify.add((table, row))
             return
         for (col, spec), tok in zip(columns, slots, strict=True):
             self.write(table, row, col, spec, tok)
@@ -662,21 +661,24 @@ class _Tables:
         if unit == "元" and not stated and is_number(text):
             text = f"{clean_line(text)}元"  # the header gives the unit: converted with a note, as a stated 元
         parsed = parse_value(text, spec)
-        where = {"table": table, "row": row, "column": col, "actual": clean_line(tok.text), "line": tok.line}
         self.report.cells[table][(row, col)] = parsed.value
+
+        def note(rule: str, message: str) -> None:
+            self.m.note(rule, message, table=table, row=row, column=col, actual=clean_line(tok.text), line=tok.line)
+
         if parsed.problem and not normalize(tok.text):
-            self.m.note("import-missing-cell", f"{_where(row, col, table)}：{parsed.problem}", **where)
+            note("import-missing-cell", f"{_where(row, col, table)}：{parsed.problem}")
         elif parsed.problem:
             self.report.set_raw(table, row, col, clean_line(tok.text))
-            self.m.note("import-unreadable-cell", parsed.problem, **where)
+            note("import-unreadable-cell", parsed.problem)
         if parsed.note:
-            self.m.note("import-unit-converted", parsed.note, **where)
+            shown = clean_line(tok.text)
+            note("import-unit-converted", parsed.note.replace(f"「{text}」", f"「{shown}」（表头单位为元）", 1))
         if spec.type == "amount" and parsed.value is not None and unit is None and not stated:
-            self.m.note(
+            note(
                 "import-amount-unit-unknown",
                 f"金额单位不明：表头和数值「{clean_line(tok.text)}」都没有写明单位（元或万元），"
                 f"暂按所写数字 {clean_line(tok.text)} 导入（数据文件中的金额单位为万元），请核对后确认",
-                **where,
             )
 
     def amount_unit(self, spec: ColumnSpec) -> str | None:
@@ -701,7 +703,10 @@ class _Tables:
             )
             return
         self.lines.setdefault(("四", row), self.t4[0].line)
-        self.put("四", row, self.t4)
+        # Rows printed one per line, yet table 四's values come from several lines: a wrapped row, or
+        # a number that belongs elsewhere. Only the table's arithmetic can tell.
+        per_line = Counter(t.line for t in self.t4)
+        self.put("四", row, self.t4, verify=len(per_line) > 1 and max(per_line.values()) > 1)
 
     def place_misfits(self) -> None:
         """Rows whose value count differs from their columns: only the cells whose place is certain.
@@ -740,7 +745,11 @@ class _Tables:
         values = [
             parse_value(t.text, spec).value for t, (_, spec) in zip(slots, _cycle(columns, len(slots)), strict=True)
         ]
-        return place(table, row, [c for c, _ in columns], values, rels, known)
+        loose = None
+        if (table, row) in self.verify:
+            per_line = Counter(t.line for t in slots)
+            loose = [i for i, t in enumerate(slots) if per_line[t.line] == 1]  # numbers alone on a line
+        return place(table, row, [c for c, _ in columns], values, rels, known, loose)
 
     def misfit_finding(self, table: str, row: RowPath, slots: list[_Tok], found: Placement) -> None:
         columns = self.columns(table, row)
@@ -748,11 +757,18 @@ class _Tables:
         where = f"行「{row[-1]}」" if row else f"表{table}"
         seen = " ".join(clean_line(t.text) or "（空）" for t in slots[:20]) + (" …" if len(slots) > 20 else "")
         count = f"有 {len(slots)} 个数值（{seen}）"
-        count += f"，少于 {len(columns)} 个栏目" if len(slots) < len(columns) else f"，多于 {len(columns)} 个栏目"
+        if len(slots) < len(columns):
+            count += f"，少于 {len(columns)} 个栏目"
+        elif len(slots) > len(columns):
+            count += f"，多于 {len(columns)} 个栏目"
+        else:
+            count += f"，分写在 {len({t.line for t in slots})} 行（不一定是同一行的数值）"
         blank = [n for n, i in zip(names, found.chosen, strict=True) if i is None]
         used = {i for i in found.chosen if i is not None}
         if not found.checked:
             why = "该行没有可核对位置的合计关系，无法确定每个数值属于哪一栏"
+        elif found.fitting == 0 and len(slots) == len(columns):
+            why = "按顺序填入与表中的合计关系不符，无法确定每个数值属于哪一栏"
         elif found.fitting == 0:
             why = "任何一种排法都与表中的合计关系不符，无法确定每个数值属于哪一栏"
         elif found.fitting > 1:
@@ -761,15 +777,17 @@ class _Tables:
             why = "按表中的合计关系只有一种排法"
         parts = [f"{where}{count}：{why}"]
         if used and blank:
-            parts.append(f"已按位置确定的栏目照录，留空的栏目：{'、'.join(blank)}")
+            parts.append(f"其余数值按此放入各栏，留空的栏目：{'、'.join(blank)}")
         elif blank:
             parts.append(f"本行全部留空（{'、'.join(blank)}）")
         if len(slots) > len(columns) and found.fitting == 1:
             left = [clean_line(t.text) for i, t in enumerate(slots) if i not in used and t.text]
             if left:
                 parts.append(f"「{' '.join(left[:8])}」不属于本行，未导入")
-        line = slots[0].line if slots else self.lines.get((table, row), 0)
+        line = self.lines.get((table, row)) or (slots[0].line if slots else 0)
         rule = "import-missing-cell" if len(slots) < len(columns) else "import-extra-cells"
+        if len(slots) == len(columns) and found.fitting == 1:
+            return  # a wrapped row whose order the arithmetic confirms: nothing to report
         column = columns[found.chosen.index(None)][0] if len(blank) == 1 else ()
         self.m.note(rule, "；".join(parts), table=table, row=row, column=column, line=line)
 
@@ -829,17 +847,6 @@ def _until_footer(lines: list[str], meta: Meta) -> list[str]:
     while out and (not out[-1] or is_date_line(out[-1]) or normalize(out[-1]) in names):
         out.pop()
     return out
-
-
-def _meta_text(text: str) -> str:
-    return re.sub(r"[\x00-\x1f\x7f\x85\u2028\u2029]", "", text).strip()[:200]
-
-
-def _int(text: str | None) -> int | None:
-    try:
-        return int(str(text).strip()) if text not in (None, "") else None
-    except ValueError:
-        return None
 
 
 def _date(text: str | None) -> date | None:

@@ -23,6 +23,7 @@ from govkit.importers.document import Document, Paragraph, Table
 from govkit.importers.glyphs import fix_radicals
 
 MAX_PAGES = 300
+_MARGIN = 0.06  # of the page height: where running headers and footers are printed
 _RULE_WIDTH = 2.5  # points: thicker filled boxes are shading or backgrounds, not table rules
 _PAGE_NUMBER = re.compile(
     r"^(?:第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|[-—–]\s*\d+\s*[-—–]|\d+\s*/\s*\d+|\d{1,3}|"
@@ -34,6 +35,8 @@ _PAGE_NUMBER = re.compile(
 class _Line:
     page: int
     top: float
+    bottom: float
+    page_height: float
     x0: float
     x1: float
     size: float
@@ -76,7 +79,28 @@ def read_pdf(data: bytes, name: str) -> Document:
     text += "".join(c for item in items if isinstance(item, _Grid) for row in item.rows for c in row)
     if not re.search(r"[\u4e00-\u9fff]", text):
         raise ImportFailed(f"{name}：PDF 的文字层中没有中文（可能是扫描件或字体无法解码），无法导入")
-    return _document(items)
+    return _document(_without_running_lines(items))
+
+
+def _without_running_lines(items: list[_Line | _Grid]) -> list[_Line | _Grid]:
+    """The items without running headers and footers.
+
+    A running line sits in the top or bottom margin and recurs, page numbers aside, on more than one
+    page (a title repeated on every page is not the report's text).
+    """
+
+    def key(line: _Line) -> str | None:
+        margin = line.page_height * _MARGIN
+        if line.top > margin and line.bottom < line.page_height - margin:
+            return None
+        return re.sub(r"\d+", "#", re.sub(r"\s+", "", line.text))
+
+    pages: dict[str, set[int]] = {}
+    for item in items:
+        if isinstance(item, _Line) and (k := key(item)) is not None:
+            pages.setdefault(k, set()).add(item.page)
+    running = {k for k, found in pages.items() if len(found) > 1}
+    return [item for item in items if not (isinstance(item, _Line) and key(item) in running)]
 
 
 def _is_rule(obj: dict) -> bool:
@@ -118,7 +142,19 @@ def _page_items(page, number: int) -> list[_Line | _Grid]:
             continue
         sizes = [c["size"] for c in line["chars"] if c["text"].strip()] or [0.0]
         bold = Counter("bold" in c["fontname"].lower() for c in line["chars"]).most_common(1)[0][0]
-        items.append(_Line(number, line["top"], line["x0"], line["x1"], median(sizes), bold, text))
+        items.append(
+            _Line(
+                number,
+                line["top"],
+                line["bottom"],
+                float(page.height),
+                line["x0"],
+                line["x1"],
+                median(sizes),
+                bold,
+                text,
+            )
+        )
     items.sort(key=lambda item: item.top)
     return items
 

@@ -86,6 +86,18 @@ def arrangements(count: int, width: int) -> Iterator[tuple[int | None, ...]]:
         yield from combinations(range(count), width)
 
 
+def interleavings(main: list[int], loose: list[int]) -> Iterator[tuple[int, ...]]:
+    """Every order of value indices keeping ``main`` in order, with ``loose`` (in order) anywhere among them."""
+    width = len(main) + len(loose)
+    for spots in combinations(range(width), len(loose)):
+        out: list[int] = []
+        m = iter(main)
+        lo = iter(loose)
+        for n in range(width):
+            out.append(next(lo) if n in spots else next(m))
+        yield tuple(out)
+
+
 def place(
     table: str,
     row: RowPath,
@@ -93,20 +105,29 @@ def place(
     values: list[Value],
     rels: list[Relation],
     known: Callable[[str, RowPath, ColPath], Value],
+    loose: list[int] | None = None,
 ) -> Placement:
     """Which of ``values`` (in their order, None for an unreadable or empty one) go to which column.
 
     ``known`` gives the value of a cell outside this row that is known to be right, None if not.
+    ``loose``: indices of values that may stand anywhere in the row (a number printed on a line of
+    its own), for a row whose count matches its columns.
     """
     width = len(columns)
-    total = comb(max(width, len(values)), min(width, len(values)))
+    if loose and len(values) == width:
+        main = [i for i in range(width) if i not in loose]
+        total = comb(width, len(loose))
+        candidates: Iterator[tuple[int | None, ...]] = interleavings(main, sorted(loose))
+    else:
+        total = comb(max(width, len(values)), min(width, len(values)))
+        candidates = arrangements(len(values), width)
     if total > MAX_ARRANGEMENTS or not values:
         return Placement((None,) * width, total, 0, False)
     mine = {(table, row, c): i for i, c in enumerate(columns)}
     touching = [rel for rel in rels if any(k in mine for k in rel)]
     fitting: list[tuple[int | None, ...]] = []
     checked = False
-    for slots in arrangements(len(values), width):
+    for slots in candidates:
         row_values = [values[i] if i is not None else None for i in slots]
         ok = True
         for rel in touching:
@@ -120,11 +141,15 @@ def place(
             fitting.append(slots)
     chosen: list[int | None] = []
     for n in range(width):
-        seen = {values[s[n]] if s[n] is not None else _MISSING for s in fitting}
+        seen = {_at(values, s[n]) for s in fitting}
         first = fitting[0][n] if fitting else None
         certain = len(seen) == 1 and first is not None and values[first] is not None
         chosen.append(first if certain else None)
     return Placement(tuple(chosen), total, len(fitting), checked)
+
+
+def _at(values: list[Value], index: int | None) -> object:
+    return _MISSING if index is None else values[index]
 
 
 def _holds(

@@ -113,8 +113,12 @@ def _checked(text: str, name: str) -> str:
 
 def read_text(text: str) -> Document:
     """Text copied from a web page or Word: every line a paragraph (tables become cell lines)."""
+    from govkit.importers.textshape import markdown_lines, unflatten
+
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return Document(blocks=[Paragraph(line) for line in lines], kind="文本")
+    plain = markdown_lines(lines)
+    kind = "Markdown" if plain is not lines else "文本"
+    return Document(blocks=[Paragraph(line) for line in unflatten(plain)], kind=kind)
 
 
 # -- HTML ------------------------------------------------------------------------------------------

@@ -19,10 +19,16 @@ _NUMERAL = re.compile(r"^([一二三四五六])[、.]")
 _CHROME = re.compile(
     r"ICP备|版权所有|主办单位|主办[:：]|承办[:：]|网站标识码|联系我们|网站地图|打印本页|关闭窗口|【打印】|【关闭】|"
     r"上一篇|下一篇|相关链接|相关文章|扫一扫|Copyright|©|字号[:：]|浏览次数|访问量|当前位置|您现在的位置|分享到|"
-    r"发布日期|发布时间|信息来源|来源[:：]|索引号|文号[:：]|【大\s*中\s*小】|返回顶部|收藏本站|设为首页|打印\s*关闭"
+    r"发布日期|发布时间|信息来源|来源[:：]|索引号|文号[:：]|【大\s*中\s*小】|返回顶部|收藏本站|设为首页|打印\s*关闭|"
+    r"^\s*(?:Page|PAGE|page)\s*\d+(?:\s*(?:of|/)\s*\d+)?\s*(?:[-–—|｜]|$)|^\s*第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?\s*(?:[-–—|｜]|$)"
 )
 _ATTACHMENT = re.compile(r"^附件\s*[0-9一二三四五六七八九十]*\s*[:：]?$")
 _SENTENCE_END = ("。", "！", "？", "；", "!", "?", ";")
+
+
+def heading_keywords() -> dict[str, tuple[str, ...]]:
+    """Section id → the words that mark a numbered line (二、…) as that section's heading."""
+    return dict(_KEYWORDS)
 
 
 def heading_of(text: str, fmt: Format) -> str | None:

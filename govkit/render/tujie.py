@@ -17,12 +17,13 @@ from pathlib import Path
 
 from govkit.formats import ColPath, RowPath
 from govkit.model import Report
-from govkit.references import ReferenceError, Resolved, reference_for, resolve, short_label
+from govkit.references import ReferenceError, Resolved, locate, reference_for, resolve, short_label
 
 SUFFIX = ".图解"
 WIDTH_PX = 1080
 # Okabe & Ito (2008), colour-blind safe; paired with hatches so that greyscale keeps them apart.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+BLANK = "未填写"
 HATCHES = ("", "///", "...", "xxx", "\\\\\\", "ooo", "---", "+++")
 
 
@@ -39,10 +40,11 @@ class Figure:
     unit: str = "件"
     group: str = ""  # table 二: the row the figure belongs to
     name: str = ""  # table 二: the column
+    blank: bool = False  # the cell is blank in the report: shown as 未填写, drawn as an empty bar
 
     @property
     def text(self) -> str:
-        return f"{self.label}{self.display}{self.unit}"
+        return f"{self.label}{self.display}" if self.blank else f"{self.label}{self.display}{self.unit}"
 
 
 @dataclass
@@ -67,7 +69,13 @@ def _unit(resolved: Resolved) -> str:
 def _figure(
     report: Report, previous: Report | None, label: str, reference: str, group: str = "", name: str = ""
 ) -> Figure:
-    resolved = resolve(report, reference)
+    try:
+        resolved = resolve(report, reference)
+    except ReferenceError:
+        _, named = locate(report, reference)  # a reference that names no cell is a bug here: let it raise
+        # a blank cell is shown as such, never as a number (the checks report it)
+        unit = _unit(Resolved(reference, named, 0, ""))
+        return Figure(label, reference, 0, BLANK, None, "", unit, group, name, blank=True)
     value = resolved.value
     unit = _unit(resolved)
     prev_display, change = None, ""
@@ -196,7 +204,7 @@ def outcome_chart(figures: list[Figure]) -> str:
                 linewidth=0.6,
                 height=0.66,
             )
-            ax.text(f.value, y, f" {f.display}件", va="center", fontsize=11)
+            ax.text(f.value, y, f" {f.display}" if f.blank else f" {f.display}件", va="center", fontsize=11)
         ax.set_yticks(ys, [f.label for f in figures], fontsize=11)
         ax.invert_yaxis()
         ax.set_xlim(0, max(max(values, default=0), 1) * 1.18)

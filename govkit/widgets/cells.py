@@ -1,17 +1,20 @@
-"""One input per table cell, typed after the official column: counts, signed changes, 万元 amounts.
+"""One text input per table cell, read by the cell model (:mod:`govkit.cells`).
 
-A blank cell (``None``, written ``~`` in the data file) is shown as an empty text box and flagged;
-typing a number into it turns it into the typed input. Amounts stay :class:`~decimal.Decimal`.
+Browser number boxes are never used: they rewrite what is typed (``1.5`` became 15, ``-5`` became 0).
+Every cell is a plain text box. What the user typed stays in the box until it is valid; an invalid
+entry marks the cell with the Chinese reason and the report keeps the last valid value. A valid
+entry is shown in its canonical form (full-width digits and thousands separators normalised,
+amounts with the format's decimals). A blank cell (``None``, written ``~``) is an empty box, flagged.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_string import TextStyle
 
-from govkit.datafile import MAX_COUNT
+from govkit.cells import CellError, format_value, parse_text, quote
 from govkit.formats import ColumnSpec
 from govkit.model import CellKey, Value
 
@@ -20,38 +23,21 @@ INPUT_LAYOUT = {"width": "100%", "min_width": "3.5em"}
 
 
 def parse_cell(text: str, spec: ColumnSpec) -> Value:
-    """The value typed into a cell; raise ValueError with a Chinese message if it is not one.
+    """The value typed into a cell, as the editor keeps it; raise :class:`CellError` if none.
 
-    Args:
-        text: what the user typed ("" means blank).
-        spec: the column, which decides the type and bounds.
+    The cell model decides (:func:`govkit.cells.parse_text`); an amount is then given the format's
+    display decimals (``12.5`` → ``12.5000``: the same number, written as the format asks).
     """
-    text = text.strip().replace(",", "").replace("，", "")
-    if not text:
-        return None
-    if spec.type == "amount":
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"「{text}」不是数字") from None
-        if not amount.is_finite():
-            raise ValueError(f"「{text}」不是数字")
-        if amount < 0:
-            raise ValueError("金额不能为负数")
-        if amount.as_tuple().exponent < -spec.decimals:  # type: ignore[operator]
-            raise ValueError(f"金额最多 {spec.decimals} 位小数")
-        if amount >= MAX_COUNT:
-            raise ValueError("金额过大")
-        return amount
+    value = parse_text(text, spec)
+    return value if value is None or spec.type != "amount" else parse_text(format_value(value, spec), spec)
+
+
+def _reason(text: str, spec: ColumnSpec) -> str:
     try:
-        number = int(text)
-    except ValueError:
-        raise ValueError(f"「{text}」不是整数") from None
-    if abs(number) >= MAX_COUNT:
-        raise ValueError("数值过大")
-    if spec.type == "count" and number < 0:
-        raise ValueError("件数不能为负数")
-    return number
+        parse_text(text, spec)
+    except CellError as error:
+        return error.reason
+    return f"「{quote(text)}」未能导入"
 
 
 class CellInput:
@@ -60,8 +46,8 @@ class CellInput:
     Attributes:
         table_id: "二", "三" or "四".
         key: (row path, column path) as in :attr:`Report.cells`.
-        box: the grid child; holds :attr:`widget`.
-        error: why the text typed last is not a valid value (the report keeps the previous value).
+        widget: the text box; also :attr:`box`, the grid child.
+        error: why the text in the box is not a valid value (the report keeps :attr:`value`).
     """
 
     def __init__(
@@ -72,6 +58,7 @@ class CellInput:
         value: Value,
         on_change: Callable[[CellInput], None],
         raw: str | None = None,
+        style: TextStyle | None = None,
     ):
         self.table_id = table_id
         self.key = key
@@ -82,16 +69,22 @@ class CellInput:
         self.messages: list[str] = []
         self._value: Value = value
         self._quiet = False
-        self.box = widgets.Box(layout=widgets.Layout(width="100%"))
-        self.box.add_class("govkit-cell")
-        self.widget: widgets.DOMWidget = self._make(value)
-        if value is None and raw:  # text an import could not read: shown as typed, invalid until replaced
-            self._quiet = True
-            self.widget.value = raw
-            self._quiet = False
-            self.error = f"输入无效：「{raw}」不是数字（导入时的原文）"
-        self.box.children = (self.widget,)
-        self._refresh_look()
+        placeholder = "空白" if spec.type != "amount" or not spec.unit else f"空白（{spec.unit}）"
+        extra = {} if style is None else {"style": style}  # one shared style model: fewer widgets to send
+        self.widget = widgets.Text(
+            value=format_value(value, spec),
+            placeholder=placeholder,
+            continuous_update=False,
+            layout=widgets.Layout(**INPUT_LAYOUT),
+            _dom_classes=("govkit-cell",),
+            **extra,
+        )
+        self.widget.observe(self._typed, "value")
+        self.box = self.widget  # the grid places the text box itself (no wrapper: half the widgets)
+        if value is None and raw:  # text an import could not read: shown as it was, invalid until replaced
+            self.show_raw(raw)
+        else:
+            self._refresh_look()
 
     @property
     def value(self) -> Value:
@@ -99,75 +92,55 @@ class CellInput:
         return self._value
 
     @property
+    def text(self) -> str:
+        """What the box shows."""
+        return self.widget.value
+
+    @property
     def place(self) -> str:
         row, col = self.key
         return " / ".join([f"表{self.table_id}", *[r for r in row if r], *col])
 
-    def _make(self, value: Value) -> widgets.DOMWidget:
-        layout = widgets.Layout(**INPUT_LAYOUT)
-        if self.spec.type == "amount":
-            shown = "" if value is None else format(value, "f")
-            widget: widgets.DOMWidget = widgets.Text(
-                value=shown, placeholder=self.spec.unit or "", continuous_update=False, layout=layout
-            )
-        elif value is None:
-            widget = widgets.Text(value="", placeholder="空白", continuous_update=False, layout=layout)
-        elif self.spec.type == "signed":
-            widget = widgets.IntText(value=int(value), continuous_update=False, layout=layout)
-        else:
-            widget = widgets.BoundedIntText(
-                value=int(value), min=0, max=MAX_COUNT - 1, continuous_update=False, layout=layout
-            )
-        widget.observe(self._typed, "value")
-        return widget
+    def _show(self, text: str) -> None:
+        if self.widget.value != text:
+            self._quiet = True
+            try:
+                self.widget.value = text
+            finally:
+                self._quiet = False
 
     def _typed(self, change: dict) -> None:
         if self._quiet:
             return
-        raw = change["new"]
+        self.enter(str(change["new"]))
+
+    def enter(self, text: str) -> None:
+        """Take ``text`` as typed: keep it and mark the cell if invalid, else adopt and normalise it."""
         try:
-            value = parse_cell(str(raw), self.spec)
-        except ValueError as exc:
-            self.error = f"输入无效：{exc}"
+            value = parse_cell(text, self.spec)
+        except CellError as exc:
+            self.error = f"输入无效：{exc.reason}"
             self._refresh_look()
             self.on_change(self)
             return
         self.error = None
         self._value = value
-        if value is not None and isinstance(self.widget, widgets.Text) and self.spec.type != "amount":
-            self._swap(value)
+        self._show(format_value(value, self.spec))
         self._refresh_look()
         self.on_change(self)
 
-    def _swap(self, value: Value) -> None:
-        self.widget.unobserve(self._typed, "value")
-        old = self.widget
-        self.widget = self._make(value)
-        self.box.children = (self.widget,)
-        old.close()
-
     def set_value(self, value: Value) -> None:
-        """Show ``value`` without reporting it as an edit (reloads, computed totals)."""
+        """Show ``value`` without reporting it as an edit (reloads, computed totals, merges)."""
         self._value = value
         self.error = None
-        typed_blank = isinstance(self.widget, widgets.Text) and self.spec.type != "amount"
-        if value is None and not typed_blank and self.spec.type != "amount" or value is not None and typed_blank:
-            self.widget.unobserve(self._typed, "value")
-            old = self.widget
-            self.widget = self._make(value)
-            self.box.children = (self.widget,)
-            old.close()
-        else:
-            self._quiet = True
-            try:
-                if self.spec.type == "amount":
-                    self.widget.value = "" if value is None else format(value, "f")
-                elif value is None:
-                    self.widget.value = ""
-                else:
-                    self.widget.value = int(value)
-            finally:
-                self._quiet = False
+        self._show(format_value(value, self.spec))
+        self._refresh_look()
+
+    def show_raw(self, raw: str) -> None:
+        """Show a cell's unreadable original text (an import's), invalid until replaced."""
+        self._value = None
+        self._show(raw)
+        self.error = f"输入无效：{_reason(raw, self.spec)}（导入时的原文）"
         self._refresh_look()
 
     def mark(self, severity: str | None, messages: list[str]) -> None:
@@ -193,11 +166,14 @@ class CellInput:
             "govkit-area": self.severity == "area",
             "govkit-blank": self._value is None,
         }
+        classes = list(w._dom_classes)
         for name, on in wanted.items():
-            if on and name not in w._dom_classes:
-                w.add_class(name)
-            elif not on and name in w._dom_classes:
-                w.remove_class(name)
+            if on and name not in classes:
+                classes.append(name)
+            elif not on and name in classes:
+                classes.remove(name)
+        if classes != list(w._dom_classes):
+            w._dom_classes = tuple(classes)
         notes = [m for m in [self.error, *self.messages] if m]
         if self._value is None and self.error is None:
             notes.append(BLANK_NOTE)

@@ -52,14 +52,9 @@ class ProseTools:
         for sid in sections:
             self.previews[sid] = widgets.HTML()
             self.previews[sid].add_class("govkit-preview")
-        options = []
-        for table_id in TABLE_IDS:
-            for cell in cells(report, table_id):
-                if not cell.group:
-                    ref = reference_for(report, table_id, cell.row, cell.column)
-                    options.append((ref, ref))
+        self.loaded = False  # every cell's reference takes seconds to work out: only when 正文 is first shown
         self.cell_picker = widgets.Dropdown(
-            options=options,
+            options=[],
             description="单元格",
             layout=widgets.Layout(width="30em"),
             style={"description_width": "4em"},
@@ -81,6 +76,22 @@ class ProseTools:
         self.toolbar = widgets.HBox([self.cell_picker, self.section_picker, self.insert_button, self.standard_button])
         self.refresh()
 
+    def load_options(self) -> None:
+        """Offer every cell's reference in the picker (done once, when the 正文 page is first shown)."""
+        if self.loaded:
+            return
+        options = []
+        for table_id in TABLE_IDS:
+            for cell in cells(self.report, table_id):
+                if not cell.group:
+                    ref = reference_for(self.report, table_id, cell.row, cell.column)
+                    options.append((ref, ref))
+        value = self.cell_picker.value
+        self.cell_picker.options = options
+        if value in {v for _, v in options}:
+            self.cell_picker.value = value
+        self.loaded = True
+
     def preview(self, sid: str) -> widgets.HTML:
         return self.previews[sid]
 
@@ -91,8 +102,9 @@ class ProseTools:
             ref = reference_for(self.report, cell.table_id, row, col)
         except KeyError:
             return
-        if ref in {value for _, value in self.cell_picker.options}:
-            self.cell_picker.value = ref
+        if ref not in {value for _, value in self.cell_picker.options}:
+            self.cell_picker.options = [*self.cell_picker.options, (ref, ref)]
+        self.cell_picker.value = ref
 
     def insert_reference(self) -> str | None:
         """Append the picked cell's reference to the picked section; return it."""

@@ -15,7 +15,7 @@ CSS = """
 .govkit-grid > .govkit-rowlabel { justify-content: flex-start; background: #fafafa; }
 .govkit-grid > .govkit-rowlabel .widget-html-content { text-align: left; }
 .govkit-grid > .govkit-caption { justify-content: flex-start; background: #e8edf2; font-weight: bold; }
-.govkit-cell .widget-text, .govkit-cell .widget-inline-hbox { width: 100%; margin: 0; }
+.govkit-grid > .govkit-cell { width: 100%; }
 .govkit-cell input { width: 100%; text-align: right; }
 .govkit-blank input { background: #fff8d6; }
 .govkit-warn input, textarea.govkit-warn, .govkit-warn textarea { background: #fff1cc; border: 2px solid #d08c00 !important; }
@@ -29,5 +29,7 @@ textarea.govkit-target, .govkit-target textarea { outline: 3px solid #1565c0; }
 .govkit-finding-warning .widget-html-content { color: #8a5a00; }
 .govkit-status-dirty .widget-html-content { color: #b71c1c; font-weight: bold; }
 .govkit-status-ok .widget-html-content { color: #1b5e20; }
+.govkit-dead-kernel { background: #fde2e2; color: #b71c1c; border: 2px solid #c62828; padding: 8px; margin: 6px 0; font-weight: bold; }
+.govkit-draft, .govkit-conflict { border: 2px solid #d08c00; background: #fff8e1; padding: 6px; margin: 6px 0; }
 </style>
 """
