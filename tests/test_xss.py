@@ -322,6 +322,7 @@ def test_real_batch_with_pdf_and_district_is_inert(tmp_path):
             str(out),
             "--pdf",
             "--district",
+            "--allow-errors",  # the hostile text breaks prose rules; every page must still be written and inert
             "-j",
             "2",
             "-q",
