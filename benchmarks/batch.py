@@ -8,7 +8,14 @@ Measures, in one process tree, per agency:
   * the no-kernel floor: `govkit.render.render_page` in this process for the same reports (and, for
     reference, the floor including loading the data file and running the checks);
   * peak memory of the whole `govkit render` process tree (sum of RSS of the process and all its
-    descendants, kernels included, sampled every 0.1 s with psutil).
+    descendants, kernels included, sampled every 0.1 s with psutil);
+  * one agency end to end (`govkit render` of one file into a fresh folder, process start included);
+  * the fixed cost of a batch: the intercept of cold time against N over the two batch sizes
+    (worker start, kernel warm-up, exporter set-up: what does not grow with N).
+
+`govkit render` runs with --no-tujie unless --tujie is given: the plain loop makes no 图解 (which
+screenshots every page in Chromium), so this compares the same work. The load average is printed
+at start and end: on a shared machine, compare ratios from one run, not absolute times.
 
 Usage: python benchmarks/batch.py [--n 20 200] [--sample 5] [--workers N] [--quick]
 All data is generated with govkit.synthetic.synthetic_report (agencies named 示例…) in a temp dir.
@@ -82,9 +89,13 @@ def run_measured(cmd: list[str]) -> tuple[float, int]:
     return elapsed, peak
 
 
+TUJIE = ["--no-tujie"]
+
+
 def govkit_render(params: Path, out: Path, workers: int) -> tuple[float, int]:
     return run_measured(
         [sys.executable, "-m", "govkit", "render", str(params), "--out", str(out), "--workers", str(workers), "-q"]
+        + TUJIE
     )
 
 
@@ -141,11 +152,17 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=None, help="agencies in the CLI loop (default 5)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--quick", action="store_true", help="small run: N = 10 40, CLI sample 2")
+    parser.add_argument(
+        "--tujie", action="store_true", help="also make every report's 图解 (not done by the plain loop)"
+    )
     args = parser.parse_args()
+    if args.tujie:
+        TUJIE.clear()
     sizes = args.n or ([10, 40] if args.quick else [20, 200])
     sample = args.sample or (2 if args.quick else 5)
     root = Path(tempfile.mkdtemp(prefix="govkit-bench-"))
     print(f"cpu: {os.cpu_count()}  workers: {args.workers}  sizes: {sizes}  CLI sample: {sample}  (synthetic data)")
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     try:
         rows = {}
         for n in sizes:
@@ -174,6 +191,17 @@ def main() -> None:
             lo, hi = sizes[0], sizes[-1]
             ratio = rows[hi][2] / rows[lo][2]
             print(f"peak RSS N={hi} / N={lo}: {ratio:.2f}x (target <= 1.5x)")
+            per = (rows[hi][1] - rows[lo][1]) / (hi - lo)
+            fixed = rows[lo][1] - lo * per
+            print(
+                f"fixed cost of a batch (intercept of cold time over N={lo}..{hi}): {fixed:.2f} s "
+                f"(target <= 3 s); marginal {per:.3f} s/agency"
+            )
+        one_case = root / "one"
+        one_file = make_params(one_case, 1)
+        one, _ = govkit_render(one_file[0], one_case / "out", args.workers)
+        print(f"one agency end to end (govkit render of one file, process start included): {one:.2f} s (target <= 3 s)")
+        print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

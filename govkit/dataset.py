@@ -44,7 +44,7 @@ import pandas as pd
 from govkit.errors import GovkitError
 from govkit.formats import ColPath, ColumnSpec, Format, PartSpec, RowPath, RowSpec, load_format
 from govkit.fs import atomic_write
-from govkit.model import Meta, Report, Value
+from govkit.model import Meta, Report, Value, too_many_subrows
 
 TIDY_COLUMNS = ("agency", "year", "format", "table", "row", "column", "row_id", "column_id", "type", "value", "number")
 TABLE_IDS = ("二", "三", "四")
@@ -279,6 +279,11 @@ def _fill_table(report: Report, table_id: str, rows: pd.DataFrame) -> None:
         splits.setdefault(parent, []).append(name)
         paths[text] = (*parent, name)
     for parent, names in splits.items():
+        reason = too_many_subrows(len(names))
+        if reason:
+            raise DatasetError(
+                f"表{table_id}「{SEP.join(parent)}」{reason}（{report.meta.agency} {report.meta.year}年）"
+            )
         report.split_row(table_id, parent, names)
     columns = {SEP.join(col): col for (_, col) in column_ids(fmt, table_id)}
     for row_text, col_text, kind, text in rows[["row", "column", "type", "value"]].itertuples(index=False):

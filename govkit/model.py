@@ -27,6 +27,16 @@ LEVELS = ("乡镇", "街道", "部门", "区县政府", "市政府", "省政府"
 SECTION_IDS = ("一", "二", "三", "四", "五", "六")
 PREAMBLE = "preamble"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Local sub-rows of one official row: a district's own breakdown has a handful; the bound keeps a
+# hostile or mistaken file from making every table, export and check grow without end.
+MAX_SUBROWS = 200
+
+
+def too_many_subrows(count: int) -> str | None:
+    """The Chinese reason ``count`` sub-rows of one row are refused, or None if they are allowed."""
+    if count > MAX_SUBROWS:
+        return f"本地子项过多（{count} 个；每个官方行最多 {MAX_SUBROWS} 个子项）"
+    return None
 
 
 @dataclass
@@ -153,6 +163,9 @@ class Report:
             raise ValueError(f"表{table_id} 不允许增加本地子项")
         if not names or len(set(names)) != len(names) or any(not n or _CONTROL.search(n) for n in names):
             raise ValueError("子项名称不能为空或重复")
+        reason = too_many_subrows(len(names))
+        if reason:
+            raise ValueError(reason)
         cols = self.columns(table_id, row)
         cells = self.cells[table_id]
         raw = self.raw.setdefault(table_id, {})

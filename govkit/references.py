@@ -239,14 +239,14 @@ def _resolve_term(report: Report, tokens: list[str], text: str) -> Cell:
     rows, columns, column_names = _index(report.format.version, table_id, _subrows_key(report, table_id))
     found: list[Cell] = []
     for k in range(len(rest) + 1):
-        head, tail = rest[:k], rest[k:]
+        row_part, col_part = rest[:k], rest[k:]
         for row, group, p, row_levels in rows:
-            if not _match(head, list(row_levels)):
+            if not _match(row_part, list(row_levels)):
                 continue
             found += [
                 Cell(table_id, row, col, spec, group)
                 for col, spec, col_levels in columns[p]
-                if _match(tail, list(col_levels))
+                if _match(col_part, list(col_levels))
             ]
     found = list(dict.fromkeys(found))
     if (

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -360,7 +361,9 @@ def _validate(ws: Worksheet, dv: DataValidation, coordinate: str) -> None:
             dv.formula1,
             dv.formula2,
         ):
-            existing.add(coordinate)
+            # Straight into the range set: ``add`` first tests containment against every range so far,
+            # which makes a sheet's validation quadratic in its cells (each cell is added once anyway).
+            existing.sqref.ranges.add(CellRange(coordinate))
             return
     if dv.showErrorMessage is None or not dv.error:
         dv.showErrorMessage = True

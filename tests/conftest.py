@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,15 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXAMPLE = ROOT / "params" / "2020" / "北京市密云区穆家峪镇.yaml"
 SEED_TEXT = FIXTURES / "seed_mujiayu_2020.txt"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 # Tests run as `.venv/bin/python -m pytest` without the venv on PATH: let subprocesses find the
 # venv's own `govkit`, `jupyter` and `papermill` first.
@@ -46,3 +56,20 @@ def params_copy(tmp_path: Path) -> Path:
 def consistent_report() -> Report:
     """A synthetic 2021-format report that satisfies every arithmetic rule."""
     return synthetic_report("示例镇一", 2022)
+
+
+@pytest.fixture
+def browser_page() -> Iterator:
+    """A 1600×1000 page of headless Debian Chromium (never a downloaded browser)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/setup")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            page.set_default_timeout(120_000)
+            yield page
+        finally:
+            browser.close()

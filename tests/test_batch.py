@@ -53,7 +53,7 @@ def test_batch_renders_all_but_the_broken_file(batch):
         assert (out / "internal" / "notebooks" / "review" / year / f"{name}-审阅稿.ipynb").is_file()
     assert not (out / "public").exists()  # review copies are never public
     index = BeautifulSoup((review / "index.html").read_text(encoding="utf-8"), "lxml")
-    rows = {tr.find_all("td")[1].get_text(strip=True): tr for tr in index.tbody.find_all("tr")}
+    rows = {tr.select_one(".govkit-agency").get_text(strip=True): tr for tr in index.select("tr.govkit-report-row")}
     assert set(rows) == {"北京市密云区穆家峪镇", "示例镇甲", "示例镇乙", "损坏的文件.yaml"}
     failed = rows["损坏的文件.yaml"]
     assert "生成失败" in failed.get_text() and "YAML 语法错误" in failed.get_text()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from govkit import datafile
 from govkit.checks import run_checks
 from govkit.model import Report
 from govkit.synthetic import synthetic_report
@@ -107,3 +111,37 @@ def test_negation_of_the_cases_themselves_still_counts(report):
         assert [(x.expected, x.actual) for x in found] == [("0", str(review))]
     else:
         assert found == []
+
+
+PHRASINGS = Path(__file__).resolve().parent / "fixtures" / "prose_phrasing"
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in PHRASINGS.glob("*.yaml")))
+def test_phrasing_fixture_gives_its_expected_findings(name: str) -> None:
+    loaded = datafile.load(PHRASINGS / f"{name}.yaml")
+    found = [
+        {
+            "rule": x.rule,
+            "severity": x.severity,
+            "place": x.place,
+            "expected": x.expected,
+            "actual": x.actual,
+            "message": x.message,
+        }
+        for x in run_checks(loaded)
+    ]
+    assert found == json.loads((PHRASINGS / f"{name}.findings.json").read_text(encoding="utf-8"))
+
+
+def test_phrasing_fixtures_cover_every_phrasing() -> None:
+    names = {p.stem for p in PHRASINGS.glob("*.yaml")}
+    assert names == {
+        "blank_totals_disclosed_unavailable",
+        "licensing_against_table_two",
+        "total_against_handled_and_carried_over",
+        "published_total_against_channels",
+        "negated_correction_and_loss",
+    }
+    negated = datafile.load(PHRASINGS / "negated_correction_and_loss.yaml")
+    f = negated.format
+    assert negated.get("四", (), f.column("四", "review", "total"))  # "未发生…纠错" is not "行政复议 0 件"

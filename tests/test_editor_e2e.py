@@ -11,25 +11,16 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 - the browser_page fixture lives there too
 
 from govkit import datafile
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "edit.ipynb"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 TOKEN = "govkit-e2e-token"
 CELL = ".govkit-t3-r0-c6"  # table 三, 一、本年新收政府信息公开申请数量 × 总计
 
@@ -121,22 +112,6 @@ def start(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> subp
         handle.close()
 
 
-@pytest.fixture
-def browser_page() -> Iterator:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/setup")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1600, "height": 1000})
-            page.set_default_timeout(120_000)
-            yield page
-        finally:
-            browser.close()
-
-
 def edit_and_save(page, data: Path) -> None:
     """Type a wrong total, see its finding, save, and find the value in the data file."""
     page.locator(".govkit-editor .lm-TabBar-tab", has_text="表三").first.click()
@@ -171,9 +146,8 @@ def edit_and_save(page, data: Path) -> None:
     )
 
 
-def test_edit_in_jupyterlab(tmp_path: Path, example_path: Path, browser_page) -> None:
-    work, data = prepare(tmp_path, example_path)
-    env = isolated_env(tmp_path / "env")
+def lab_command(work: Path) -> tuple[list[str], int, str]:
+    """The JupyterLab server command for ``work``, its port and token."""
     port = free_port()
     command = [
         sys.executable,
@@ -189,16 +163,42 @@ def test_edit_in_jupyterlab(tmp_path: Path, example_path: Path, browser_page) ->
     ]
     if os.geteuid() == 0:
         command.append("--allow-root")
+    return command, port, TOKEN
+
+
+def voila_command(notebook: str = "edit.ipynb") -> tuple[list[str], int]:
+    """The Voila server command for ``notebook`` (in the working folder) and its port."""
+    port = free_port()
+    return [sys.executable, "-m", "voila", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", notebook], port
+
+
+def open_in_lab(page, port: int) -> None:
+    """Open the copied notebook in JupyterLab and run it until the editor shows."""
+    page.goto(f"http://127.0.0.1:{port}/lab/tree/edit.ipynb?token={TOKEN}")
+    page.get_by_text("Python 3 (ipykernel) | Idle").first.wait_for(timeout=90_000)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    page.locator(".govkit-editor").first.wait_for(timeout=90_000)
+
+
+def offline(page, port: int) -> None:
+    """Refuse every request that does not go to the local server."""
+    page.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith(f"http://127.0.0.1:{port}") else route.abort(),
+    )
+
+
+def test_edit_in_jupyterlab(tmp_path: Path, example_path: Path, browser_page) -> None:
+    work, data = prepare(tmp_path, example_path)
+    env = isolated_env(tmp_path / "env")
+    command, port, _ = lab_command(work)
     log = tmp_path / "jupyterlab.log"
     server = start(command, work, env, log)
     try:
         wait_http(f"http://127.0.0.1:{port}/api/status?token={TOKEN}", server)
         page = browser_page
-        page.goto(f"http://127.0.0.1:{port}/lab/tree/edit.ipynb?token={TOKEN}")
-        page.get_by_text("Python 3 (ipykernel) | Idle").first.wait_for(timeout=90_000)
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-        page.locator(".govkit-editor").first.wait_for(timeout=90_000)
+        open_in_lab(page, port)
         edit_and_save(page, data)
     except Exception:
         print(log.read_text(encoding="utf-8", errors="replace")[-4000:])
@@ -210,19 +210,13 @@ def test_edit_in_jupyterlab(tmp_path: Path, example_path: Path, browser_page) ->
 def test_edit_in_voila(tmp_path: Path, example_path: Path, browser_page) -> None:
     work, data = prepare(tmp_path, example_path)
     env = isolated_env(tmp_path / "env")
-    port = free_port()
-    command = [sys.executable, "-m", "voila", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", "edit.ipynb"]
+    command, port = voila_command()
     log = tmp_path / "voila.log"
     server = start(command, work, env, log)
     try:
         wait_http(f"http://127.0.0.1:{port}/", server)
         page = browser_page
-        page.route(
-            "**/*",
-            lambda route: (
-                route.continue_() if route.request.url.startswith(f"http://127.0.0.1:{port}") else route.abort()
-            ),
-        )
+        offline(page, port)
         page.goto(f"http://127.0.0.1:{port}/")
         page.locator(".govkit-editor").first.wait_for(timeout=90_000)
         edit_and_save(page, data)

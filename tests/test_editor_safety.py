@@ -298,3 +298,65 @@ def test_new_leaves_non_carried_cells_blank_check_lists_them_and_fill_zero(tmp_p
     assert editor.save()
     saved = datafile.load(target)
     assert all(v is not None for v in saved.cells["三"].values())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "meta: [\n",
+        "meta:\n  agency: a\n   year: 1\n",
+        "meta: {agency: x\n",
+        "meta:\n\tagency: x\n",
+        "a: 'x\n",
+        "a: *b\n",
+    ],
+)
+def test_yaml_errors_are_told_in_chinese(tmp_path: Path, text: str) -> None:
+    import re
+
+    bad = tmp_path / "坏.yaml"
+    bad.write_text(text, encoding="utf-8")
+    editor = ReportEditor(bad)
+    assert editor.report is None and editor.error
+    message = editor.error.replace(str(bad), "").replace("YAML", "").replace("Tab", "")
+    assert "语法错误" in message and not re.search("[A-Za-z]", message), message
+
+
+def test_value_boxes_flow_into_exactly_the_slots_labels_leave(data_file: Path) -> None:
+    """Cells carry no grid position: headers and labels must cover every slot but the value block."""
+    import ipywidgets as widgets
+
+    editor = ReportEditor(data_file)
+    for index in (2, 3, 4):
+        editor.tabs.selected_index = index
+        for grid in editor.tabs.children[index].children[1:]:
+            boxes = [w for w in grid.children if "govkit-cell" in w._dom_classes]
+            labels = [w for w in grid.children if isinstance(w, widgets.HTML)]
+            covered: set[tuple[int, int]] = set()
+            for label in labels:
+                r0, c0, r1, c1 = (int(x) for x in label.layout.grid_area.split("/"))
+                slots = {(r, c) for r in range(r0, r1) for c in range(c0, c1)}
+                assert not slots & covered, label.value
+                covered |= slots
+            width = max(c for _, c in covered)
+            free_first_row = min(r for r in range(1, 1000) if any((r, c) not in covered for c in range(1, width + 1)))
+            value_cols = [c for c in range(1, width + 1) if (free_first_row, c) not in covered]
+            # every free slot lies in the value block, one per box, in reading order
+            data_rows = len(boxes) // len(value_cols)
+            block = {(r, c) for r in range(free_first_row, free_first_row + data_rows) for c in value_cols}
+            everything = {(r, c) for r in range(1, free_first_row + data_rows) for c in range(1, width + 1)}
+            assert everything - covered == block and len(block) == len(boxes)
+            assert value_cols == list(range(value_cols[0], width + 1))  # the value columns are the rightmost
+
+
+def test_invalid_text_is_kept_in_the_draft_too(data_file: Path) -> None:
+    editor = ReportEditor(data_file)
+    row, col = received(editor.report)
+    editor.cell("三", row, col).widget.value = "1.5"
+    assert drafts.draft_path(data_file).is_file()
+    again = ReportEditor(data_file)
+    assert "输入无效的内容「1.5」" in again.draft_message.value
+    again.restore_button.click()
+    cell = again.cell("三", row, col)
+    assert cell.widget.value == "1.5" and cell.error and cell.value == 0
+    assert "不能保存" in again.status.value and cell.place in again.status.value

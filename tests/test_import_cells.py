@@ -163,3 +163,25 @@ def test_bad_raw_cells_are_refused_with_the_place(cell: str) -> None:
     with pytest.raises(datafile.DataFileError) as info:
         datafile.loads(text)
     assert "规章" in str(info.value) or "本年制发件数" in str(info.value)
+
+
+def test_cli_names_the_source_line(tmp_path: Path) -> None:
+    import typer
+    from typer.testing import CliRunner
+
+    from govkit.cli.import_ import command
+
+    app = typer.Typer()
+    app.command("import")(command)
+    app.command("unused")(lambda: None)  # two commands: typer keeps the sub-command name
+    done = CliRunner().invoke(app, ["import", str(CELLS / "row_missing_cell_2021.txt"), "--out", str(tmp_path)])
+    assert done.exit_code == 0, done.output
+    assert (
+        "import-missing-cell 表二 / 第二十条第（一）项 / 规章（原文第 10 行）：行「规章」有 2 个数值（7 26）"
+        in done.output
+    )
+
+
+def test_strict_refuses_an_amount_of_unknown_unit() -> None:
+    result = import_file(CELLS / "no_unit_2021.txt")
+    assert [f.rule for f in result.incomplete] == ["import-amount-unit-unknown"]

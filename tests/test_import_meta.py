@@ -59,6 +59,13 @@ def test_fixture_gives_its_expected_data_and_findings(name: str) -> None:
     assert "import-old-format" not in [f.rule for f in result.findings]
 
 
+def test_inferred_metadata_names_its_source_line() -> None:
+    result = import_file(IMPORT / "no_title_published.txt")
+    lines = (IMPORT / "no_title_published.txt").read_text(encoding="utf-8").split("\n")
+    quoted = {f.line: lines[f.line - 1] for f in result.findings if f.rule == "import-missing-meta"}
+    assert quoted == {1: "发布日期：2022-01-20", len(lines) - 2: "北京市示例区示例镇人民政府"}
+
+
 def test_table_less_2020_report_keeps_the_2019_format() -> None:
     report = import_file(IMPORT / "table_less_2020.txt").report
     assert report.format.version == "2019"

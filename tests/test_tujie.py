@@ -174,3 +174,21 @@ def test_blank_cell_is_shown_as_blank_not_as_a_number(example_report):
     assert tile["data-blank"] == "1" and not tile.has_attr("data-value")
     assert "未填写" in tile.get_text()
     assert "本年新收申请未填写" in soup.select_one("#tj-summary").get_text()
+
+
+def test_png_description_chunk_keeps_pixels():
+    import io
+
+    from PIL import Image
+
+    from govkit.render.tujie import with_description
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (7, 3), (12, 34, 56)).save(buffer, format="PNG")
+    out = with_description(buffer.getvalue(), "本年新收申请0件")
+    image = Image.open(io.BytesIO(out))
+    image.load()
+    assert image.info["Description"] == "本年新收申请0件"
+    assert image.size == (7, 3) and image.getpixel((6, 2)) == (12, 34, 56)
+    with pytest.raises(OSError):
+        with_description(b"not a png", "x")

@@ -40,10 +40,12 @@ class Result:
     )
     error: str = ""
     agency: str = ""
+    level: str = ""
     year: int | None = None
     title: str = ""
     errors: int = 0
     warnings: int = 0
+    problems: str = ""  # the findings in one line, for the index
     html: str | None = None
     notebook: str | None = None
     json: str | None = None

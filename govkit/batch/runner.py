@@ -21,6 +21,21 @@ from govkit.fs import atomic_write, write_if_changed
 from govkit.paths import bundled_notebook
 
 
+def problems_line(findings: list, shown: int = 3) -> str:
+    """The findings in one line: errors first, at most ``shown`` of them spelt out, the rest counted."""
+    from govkit.findings import SEVERITY_LABELS
+
+    ordered = sorted(findings, key=lambda f: f.severity != "error")
+    parts = [
+        f"【{SEVERITY_LABELS.get(f.severity, f.severity)}】"
+        + (f"{f.place}：{f.message}" if f.place and f.place not in f.message else f.message)
+        for f in ordered[:shown]
+    ]
+    if len(ordered) > shown:
+        parts.append(f"另有 {len(ordered) - shown} 项（共 {len(ordered)} 项，见审阅稿）")
+    return "；".join(parts)
+
+
 def default_notebook() -> Path:
     """The report notebook shipped with govkit (``govkit/notebooks/report.ipynb``)."""
     return bundled_notebook("report.ipynb")
@@ -61,9 +76,10 @@ def render_one(
     except GovkitError as exc:
         return _fail(result, "load", str(exc))
     meta = report.meta
-    result.agency, result.year, result.title = meta.agency, meta.year, report.title
+    result.agency, result.level, result.year, result.title = meta.agency, meta.level or "", meta.year, report.title
     result.errors = sum(f.severity == "error" for f in findings)
     result.warnings = sum(f.severity == "warning" for f in findings)
+    result.problems = problems_line(findings)
     result.data_sha256 = sha256_file(data_file) or ""
     result.content_sha256 = jsonio.content_hash(report)
     owner = _claim(layout, meta.agency, meta.year, data_file, options.batch_id)
@@ -123,7 +139,7 @@ def _gate(
 
     errors = [f for f in findings if f.severity == "error"]
     if errors and not options.allow_errors:
-        return _hold(result, "errors", f"未发布（有错误）：{problems(errors)}", layout, last)
+        return _hold(result, "errors", f"未发布（有错误）：{problems_line(errors)}", layout, last)
     if options.require_approval or requires_approval(data_file):
         approval = approval_state(data_file, previous_path(data_file, report))
         if approval.state == PENDING:
@@ -157,13 +173,6 @@ def _gate(
         )
     result.correction = options.correction
     return False
-
-
-def problems(findings: list, limit: int = 3) -> str:
-    """The findings in one line: place and message of the first few, and how many there are."""
-    parts = [f"{f.place}：{f.message}" if f.place and f.place not in f.message else f.message for f in findings]
-    more = f"等 {len(parts)} 个问题" if len(parts) > limit else ""
-    return "；".join(parts[:limit]) + more
 
 
 def _hold(result: Result, publication: str, reason: str, layout: Layout, last: dict | None) -> bool:
@@ -296,12 +305,19 @@ def _rel(path: Path, out: Path) -> str:
     return path.relative_to(out).as_posix()
 
 
-def _print_pdfs(results: list[Result], stage: Path) -> None:
-    """Print the PDF of every successful staged result; record failures on the results."""
+def _print_pdfs(results: list[Result], stage: Path, progress: bool = False) -> None:
+    """Print the PDF of every successful staged result, one progress step each; record failures on the results."""
+    from tqdm import tqdm
+
     from govkit.render.pdf import print_pdfs
 
     wanted = {(stage / r.html): r for r in results if r.ok and r.html}
-    errors = print_pdfs((html, html.with_suffix(".pdf")) for html in wanted)
+    with tqdm(total=len(wanted), desc="打印 PDF", unit="份", disable=not progress or not wanted) as bar:
+
+        def step(_html: Path) -> None:
+            bar.update(1)
+
+        errors = print_pdfs(((html, html.with_suffix(".pdf")) for html in wanted), on_done=step)
     for html, result in wanted.items():
         if html in errors:
             _fail(result, "pdf", f"{result.data_file}：{errors[html]}")
@@ -353,6 +369,7 @@ def render_all(
     workers: int | None = None,
     progress: bool = True,
     force: bool = False,
+    district: str | None = None,
 ) -> list[Result]:
     """Render every data file into ``out``; print PDFs (if asked); publish; write the index and manifest.
 
@@ -375,6 +392,7 @@ def render_all(
         workers: processes of the default pool (default: ``os.cpu_count()``).
         progress: show a tqdm progress bar.
         force: render every agency, changed or not.
+        district: the district page, linked from the index (a path inside the site folder).
 
     Returns:
         One result per file, sorted by year and agency.
@@ -382,7 +400,7 @@ def render_all(
     from tqdm import tqdm
 
     from govkit.batch.incremental import Build, file_hash
-    from govkit.batch.index import write_index
+    from govkit.batch.index import status_of, write_index
     from govkit.batch.manifest import write_manifest
 
     paths = [Path(f) for f in files]
@@ -436,7 +454,7 @@ def render_all(
         if options.tujie:
             _tujie_pngs(staged, stage)
         if options.pdf:
-            _print_pdfs(staged, stage)
+            _print_pdfs(staged, stage, progress)
         _move_into_place(staged, stage, layout.site)
         if not layout.review:
             ledger.publish([r for r in staged if r.ok], layout.public, layout.internal)
@@ -451,7 +469,8 @@ def render_all(
     results.extend(rendered)
     results.sort(key=lambda r: (r.year or 0, r.agency, r.data_file))
     write_manifest(results, layout.manifest, options)
-    write_index([_for_index(r) for r in results], layout.site, options)
+    statuses = {r.data_file: status_of(r) for r in results}
+    write_index([_for_index(r) for r in results], layout.site, options, statuses=statuses, district=district)
     build.save()
     return results
 

@@ -38,6 +38,13 @@ class _Loader:
     def __init__(self) -> None:
         self._seen: dict[Path, Report | DataFileError] = {}
 
+    def report(self, path: Path) -> Report:
+        """The loaded report, or the loading error raised again (for :func:`datafile.find_agency_file`)."""
+        loaded = self.load(path)
+        if isinstance(loaded, DataFileError):
+            raise loaded
+        return loaded
+
     def load(self, path: Path) -> Report | DataFileError:
         key = Path(os.path.abspath(path))
         if key not in self._seen:
@@ -71,7 +78,7 @@ def check_paths(paths: list[str | os.PathLike[str]]) -> list[FileResult]:
         if report is None:
             continue
         previous_path = given.get((report.meta.agency, report.meta.year - 1)) or datafile.find_agency_file(
-            result.path.parent.parent, report.meta.agency, report.meta.year - 1, result.path.name
+            result.path.parent.parent, report.meta.agency, report.meta.year - 1, result.path.name, loader.report
         )
         previous = loader.load(previous_path) if previous_path else None
         if isinstance(previous, DataFileError):

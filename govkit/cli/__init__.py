@@ -21,7 +21,31 @@ app = typer.Typer(
 )
 
 
+def _fold_long_help() -> None:
+    """Let help text wrap inside long Chinese phrases instead of being cut with "…" on narrow terminals.
+
+    Rich wraps at spaces and cuts a longer "word" with an ellipsis; Chinese has no spaces, so whole
+    sentences of option help vanished at 80 columns. Folding breaks them between characters instead.
+    """
+    from rich.text import Text
+    from typer import rich_utils
+
+    make = rich_utils._make_rich_text
+    if getattr(make, "govkit_folds", False):
+        return
+
+    def folding(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - same signature as typer's
+        text = make(*args, **kwargs)
+        if isinstance(text, Text):
+            text.overflow = "fold"
+        return text
+
+    folding.govkit_folds = True  # type: ignore[attr-defined]
+    rich_utils._make_rich_text = folding
+
+
 def _register() -> None:
+    _fold_long_help()
     if app.registered_commands:
         return
     from govkit.cli import approve, check, export, link_prose, new, render

@@ -90,4 +90,5 @@ def _summary(result: ImportResult) -> str:
 
 def _line(stage: str, finding: Finding) -> str:
     place = f" {finding.place}" if finding.place else ""
-    return f"  [{stage}·{finding.severity_label}] {finding.rule}{place}：{finding.message}"
+    line = f"（原文第 {finding.line} 行）" if finding.line else ""
+    return f"  [{stage}·{finding.severity_label}] {finding.rule}{place}{line}：{finding.message}"

@@ -53,7 +53,7 @@ def command(
         str | None,
         typer.Option(
             "--scheduler",
-            help="把生成任务交给已有的 Dask 集群（调度器地址，如 tcp://10.0.0.5:8786；需安装 govkit[dask]，输出文件夹须为各节点共享）",
+            help="把生成任务交给已有的 Dask 集群（调度器地址，如 tcp://10.0.0.5:8786；需安装 govkit\\[dask]，输出文件夹须为各节点共享）",
         ),
     ] = None,
 ) -> None:
@@ -80,19 +80,22 @@ def command(
         require_approval=publish,
         correction=correction.strip(),
     )
-    if scheduler:
-        from govkit.batch.cluster import dask_executor
-
-        with dask_executor(scheduler) as executor:
-            results = render_all(files, out, options, executor=executor, progress=not quiet, force=force)
-    else:
-        results = render_all(files, out, options, workers=workers, progress=not quiet, force=force)
     layout = Layout(Path(out), mode)
-    code = summarize(results, layout)
-    if district:
+    page, rebuilt = None, False
+    if district:  # first, so that the index links it; rebuilt only when one of its inputs changed
         from govkit.batch.district import district_page
 
         page, rebuilt = district_page(files, layout)
+    link = page.relative_to(layout.site).as_posix() if page is not None else None
+    if scheduler:
+        from govkit.batch.cluster import dask_executor
+
+        with dask_executor(scheduler, kernel_name=options.kernel_name) as executor:
+            results = render_all(files, out, options, executor=executor, progress=not quiet, force=force, district=link)
+    else:
+        results = render_all(files, out, options, workers=workers, progress=not quiet, force=force, district=link)
+    code = summarize(results, layout)
+    if page is not None:
         typer.echo(f"全区汇总：{page}{'' if rebuilt else '（输入没有变化，未重新生成）'}")
     if code:
         raise typer.Exit(code)

@@ -74,6 +74,34 @@ def decode(raw: bytes | str, path: Path | str | None) -> str:
     return text
 
 
+# The parser's English problem texts, in Chinese (what a person should look for at the line given).
+_PROBLEMS = (
+    ("mapping values are not allowed", "此处不能出现“键: 值”（冒号后缺空格，或缩进不对）"),
+    ("expected the node content", "内容不完整（括号或引号未闭合，或冒号后缺少值）"),
+    ("expected ',' or '}'", "花括号“{ }”未闭合，或其中缺少逗号"),
+    ("expected ',' or ']'", "方括号“[ ]”未闭合，或其中缺少逗号"),
+    ("cannot start any token", "含有不能出现在此处的字符（如制表符 Tab：请用空格缩进）"),
+    ("could not find expected ':'", "缺少冒号“:”"),
+    ("did not find expected key", "缩进不对，或缺少“键:”"),
+    ("did not find expected '-'", "列表项“- ”的缩进不对"),
+    ("expected <block end>", "缩进不一致"),
+    ("found unexpected end of stream", "引号未闭合"),
+    ("found unknown escape character", "引号内有无效的转义字符“\\”"),
+    ("found undefined alias", "引用了未定义的别名“*”"),
+    ("found unexpected ':'", "多余的冒号“:”（值中含冒号时请加引号）"),
+    ("expected a comment or a line break", "此处多出内容（值后应换行或写注释）"),
+    ("expected alphabetic or numeric character", "“&”或“*”后缺少名称"),
+)
+
+
+def yaml_problem(problem: str) -> str:
+    """The parser's problem in Chinese; never the English text."""
+    for english, chinese in _PROBLEMS:
+        if english in problem:
+            return chinese
+    return "格式错误（请对照示例数据文件检查该行及上一行）"
+
+
 def parse(text: str, path: Path | str | None) -> Any:
     # The parser recurses per nesting level: refuse absurd bracket nesting before it gets there
     # (a real data file nests flow brackets two deep).
@@ -85,15 +113,13 @@ def parse(text: str, path: Path | str | None) -> Any:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        problem = (exc.problem or exc.context or "格式错误").strip()
-        if "duplicate key" in problem or "found duplicate key" in str(exc):
-            problem = "重复的键"
+        problem = "重复的键" if "duplicate key" in str(exc) else yaml_problem(exc.problem or exc.context or "")
         raise DataFileError(path, f"YAML 语法错误：{problem}", line) from None
     except RecursionError:
         raise DataFileError(path, f"嵌套层次过深（超过 {MAX_DEPTH} 层）", _deepline_of(text)) from None
-    except (YAMLError, ValueError, TypeError, IndexError, KeyError, AttributeError, OverflowError) as exc:
+    except (YAMLError, ValueError, TypeError, IndexError, KeyError, AttributeError, OverflowError):
         # ruamel.yaml itself fails on some inputs (e.g. "+_" resolved as an integer: IndexError)
-        raise DataFileError(path, f"YAML 语法错误：{type(exc).__name__}") from None
+        raise DataFileError(path, "YAML 语法错误：无法解析的写法（请对照示例数据文件检查该处）") from None
     _refuse_anchors(doc, path)
     return doc
 

@@ -25,7 +25,7 @@ from govkit.formats import (
     format_for_year,
     load_format,
 )
-from govkit.model import LEVELS, PREAMBLE, SECTION_IDS, Meta, Report, Value, has_control_chars
+from govkit.model import LEVELS, PREAMBLE, SECTION_IDS, Meta, Report, Value, has_control_chars, too_many_subrows
 
 RAW_KEY = "raw"  # a cell written {raw: 'abc'}: text that is not a value, kept as it was typed
 MAX_RAW = 500
@@ -279,6 +279,9 @@ class _Reader:
     def split(
         self, report: Report, table_id: str, part: PartSpec, row: RowPath, node: CommentedMap, where: str
     ) -> None:
+        reason = too_many_subrows(len(node))
+        if reason:
+            raise self.fail(reason, node, None, where)
         names = []
         for name in node:
             if not isinstance(name, str) or not name.strip() or breaks_yaml_name(name):

@@ -34,22 +34,31 @@ class StatusMatrix:
     counts: dict[tuple[str, str, str], int]
     findings: list[Finding]
     unreadable: dict[str, Finding] = field(default_factory=dict)  # path -> its finding, for unreadable files
+    # Per-agency views, built once: a page of thousands of agencies must not scan everything per row.
+    _by_agency: dict[str, list[Finding]] | None = field(default=None, init=False, repr=False, compare=False)
+    _totals: dict[str, tuple[int, int]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def findings_of(self, agency: str) -> list[Finding]:
         """The findings of one row: an agency, or an unreadable file named by its path."""
         if agency in self.unreadable:
             return [self.unreadable[agency]]
-        return [f for f in self.findings if f.agency == agency]
+        if self._by_agency is None:
+            self._by_agency = {}
+            for f in self.findings:
+                self._by_agency.setdefault(f.agency, []).append(f)
+        return list(self._by_agency.get(agency, []))
 
     def count(self, agency: str, rule: str, severity: str) -> int:
         return self.counts.get((agency, rule, severity), 0)
 
     def totals(self, agency: str) -> tuple[int, int]:
         """(errors, warnings) of one agency over all rules."""
-        return (
-            sum(n for (a, _, s), n in self.counts.items() if a == agency and s == "error"),
-            sum(n for (a, _, s), n in self.counts.items() if a == agency and s == "warning"),
-        )
+        if self._totals is None:
+            totals: dict[str, list[int]] = {}
+            for (a, _, s), n in self.counts.items():
+                totals.setdefault(a, [0, 0])[0 if s == "error" else 1] += n
+            self._totals = {a: (e, w) for a, (e, w) in totals.items()}
+        return self._totals.get(agency, (0, 0))
 
     def frame(self) -> pd.DataFrame:
         """Long form: agency, rule, title, errors, warnings (one row per agency and rule)."""

@@ -44,6 +44,8 @@ from govkit.render.html import environment, report_css
 from govkit.render.tables import build_tables
 from govkit.synthetic import SYNTHETIC_MARK
 
+STATUS_PAGE = 200  # agencies per page of the status matrix (a district beyond this is paged)
+
 
 def _n(value: object) -> str:
     return "" if value is None or value is pd.NA or (isinstance(value, float) and value != value) else str(value)
@@ -144,10 +146,25 @@ class DistrictView:
             cells = [(r.id, m.count(agency, r.id, "error"), m.count(agency, r.id, "warning")) for r in m.rules]
             rows.append({"agency": agency, "errors": errors, "warnings": warnings, "cells": cells})
         details = [(a, mine) for a in m.agencies if (mine := m.findings_of(a))]
+        # A province-sized district gets its matrix in pages of STATUS_PAGE agencies, each a closed
+        # <details> whose summary counts the agencies with errors and warnings (plain HTML, no script).
+        pages = [rows[i : i + STATUS_PAGE] for i in range(0, len(rows), STATUS_PAGE)]
         return _render(
             "status.html.j2",
             m=m,
             rows=rows,
+            pages=[
+                {
+                    "first": i * STATUS_PAGE + 1,
+                    "last": i * STATUS_PAGE + len(page),
+                    "rows": page,
+                    "with_errors": sum(1 for r in page if r["errors"]),
+                    "with_warnings": sum(1 for r in page if r["warnings"] and not r["errors"]),
+                }
+                for i, page in enumerate(pages)
+            ]
+            if len(pages) > 1
+            else [],
             details=details,
             total_errors=sum(n for (_, _, s), n in m.counts.items() if s == "error"),
             total_warnings=sum(n for (_, _, s), n in m.counts.items() if s == "warning"),

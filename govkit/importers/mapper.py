@@ -46,7 +46,7 @@ from govkit.importers.labels import Label, LabelIndex, index_for
 from govkit.importers.meta import Given, Title, find_published, find_title, is_date_line, resolve_meta
 from govkit.importers.placement import Placement, place, relations
 from govkit.importers.sections import heading_of, is_attachment_marker, is_chrome, is_prose
-from govkit.model import PREAMBLE, SECTION_IDS, Meta, Report, Value
+from govkit.model import PREAMBLE, SECTION_IDS, Meta, Report, Value, too_many_subrows
 
 SECTION_TABLE = {"二": "二", "三": "三", "四": "四"}
 SECTION_NAMES = {
@@ -70,6 +70,7 @@ INCOMPLETE_RULES = frozenset(
         "import-agency-uncertain",
         "import-extra-cells",
         "import-stray-value",
+        "import-amount-unit-unknown",  # kept as written until a person confirms the unit
     }
 )
 _MAX_JOIN = 5
@@ -618,6 +619,9 @@ class _Tables:
     def finish_row(self, table: str, row: RowPath) -> None:
         names = self.subrows.get(row) if self.fmt.table(table).local_subrows else None
         if names:
+            reason = too_many_subrows(len(names))
+            if reason:
+                raise ImportFailed(f"{self.name}：表{table}「{'/'.join(row)}」{reason}")
             self.report.split_row(table, row, list(names))
             for name, values in names.items():
                 self.put(table, (*row, name), values)
@@ -721,24 +725,35 @@ class _Tables:
             return None if (table, row) in unsettled else self.report.cells[table].get((row, col))
 
         done: dict[tuple[str, RowPath], Placement] = {}
-        progress = True
-        while progress:
-            progress = False
+        tried: dict[tuple[str, RowPath], tuple[int, Placement]] = {}  # placement, and how many rows were settled then
+        for _ in range(4):  # a settled row's cells can check its neighbours; a few rounds reach them
+            settled = len(done)
             for table, row, slots in pending:
-                if (table, row) in done:
+                key = (table, row)
+                if key in done or (key in tried and tried[key][0] == len(done)):
                     continue
                 found = self.placement(table, row, slots, rels, known)
+                tried[key] = (len(done), found)
                 if found.fitting == 1 and found.checked:
-                    done[(table, row)] = found
-                    unsettled.discard((table, row))
-                    progress = True
+                    done[key] = found
+                    unsettled.discard(key)
+                    self.place_cells(table, row, slots, found)
+            if len(done) == settled:
+                break
         for table, row, slots in pending:
-            found = done.get((table, row)) or self.placement(table, row, slots, rels, known)
-            columns = self.columns(table, row)
-            for (col, spec), index in zip(columns, found.chosen, strict=True):
-                if index is not None:
-                    self.write(table, row, col, spec, slots[index])
-            self.misfit_finding(table, row, slots, found)
+            key = (table, row)
+            if key not in done:
+                last = tried.get(key)
+                found = last[1] if last and last[0] == len(done) else self.placement(table, row, slots, rels, known)
+                self.place_cells(table, row, slots, found)
+                done[key] = found
+        for table, row, slots in pending:
+            self.misfit_finding(table, row, slots, done[(table, row)])
+
+    def place_cells(self, table: str, row: RowPath, slots: list[_Tok], found: Placement) -> None:
+        for (col, spec), index in zip(self.columns(table, row), found.chosen, strict=True):
+            if index is not None:
+                self.write(table, row, col, spec, slots[index])
 
     def placement(self, table: str, row: RowPath, slots: list[_Tok], rels: list, known) -> Placement:
         columns = self.columns(table, row)

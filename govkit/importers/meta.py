@@ -255,7 +255,7 @@ def _year_elsewhere(paragraphs: list[str], hints: dict[str, str], name: str, pub
         note(
             "import-missing-meta",
             f"标题中没有年度，按发布日期 {published.isoformat()} 推断为 {published.year - 1} 年度，请核对或用 --year 指定",
-            None,
+            next((i for i, line in enumerate(paragraphs) if _date_of(line) == published), None),
         )
         return published.year - 1
     years = Counter(int(y) for line in paragraphs[:60] for y in re.findall(r"((?:19|20)\d{2})年", line))
@@ -290,20 +290,20 @@ def _self_named(paragraphs: list[str], note: Note) -> str | None:
     for word in _SELF:
         if f"我{word}" not in text:
             continue
-        names: set[str] = set()
-        for line in paragraphs:
+        names: dict[str, int] = {}
+        for i, line in enumerate(paragraphs):
             line = title_text(line)
             labelled = _SOURCE.match(line)
             candidate = labelled.group(1) if labelled else line
             candidate = re.sub(r"(?:人民政府|政府)$", "", candidate) if word in ("镇", "乡", "街道") else candidate
             if plausible_agency(candidate) and len(candidate) <= 30 and candidate.endswith(word):
-                names.add(candidate)
+                names.setdefault(candidate, i)
         if len(names) == 1:
-            name = names.pop()
+            name, at = names.popitem()
             note(
                 "import-missing-meta",
                 f"标题中没有机关名称，按正文中的「我{word}」和署名/来源「{name}」导入，请核对或用 --agency 指定",
-                None,
+                at,
             )
             return name
     return None
@@ -351,6 +351,11 @@ def find_published(lines: list[str], tail_from: int) -> date | None:
         if match:
             return _date(match.groups())
     return None
+
+
+def _date_of(line: str) -> date | None:
+    match = _DATE.search(line)
+    return _date(match.groups()) if match else None
 
 
 def is_date_line(line: str) -> bool:

@@ -42,6 +42,7 @@ class _Line:
     size: float
     bold: bool
     text: str
+    tabular: bool = False  # wide gaps between its words: a table row printed without rules
 
 
 @dataclass
@@ -137,7 +138,7 @@ def _page_items(page, number: int) -> list[_Line | _Grid]:
             items.append(_Grid(number, table.bbox[1], table.bbox[3], float(page.height), rows))
         outside = outside.outside_bbox(table.bbox)
     for line in outside.extract_text_lines(return_chars=True, strip=True):
-        text = fix_radicals(line["text"])
+        text, tabular = _line_text(line["chars"])
         if not text.strip() or _PAGE_NUMBER.match(text.strip()):
             continue
         sizes = [c["size"] for c in line["chars"] if c["text"].strip()] or [0.0]
@@ -153,10 +154,31 @@ def _page_items(page, number: int) -> list[_Line | _Grid]:
                 median(sizes),
                 bold,
                 text,
+                tabular,
             )
         )
     items.sort(key=lambda item: item.top)
     return items
+
+
+def _line_text(chars: list[dict]) -> tuple[str, bool]:
+    """A line's text from its characters, a space where the gap is wider than half a character.
+
+    Whether it has gaps wider than one and a half characters (columns of a table without rules) too.
+    """
+    text = ""
+    tabular = False
+    previous = None
+    for char in sorted((c for c in chars if c["text"].strip()), key=lambda c: c["x0"]):
+        if previous is not None:
+            gap = char["x0"] - previous["x1"]
+            size = max(char["size"], previous["size"], 1.0)
+            if gap > 0.5 * size:
+                text += " "
+            tabular = tabular or gap > 1.5 * size
+        text += char["text"]
+        previous = char
+    return fix_radicals(text), tabular
 
 
 def _document(items: list[_Line | _Grid]) -> Document:
@@ -193,7 +215,7 @@ def _document(items: list[_Line | _Grid]) -> Document:
 
 def _continues(prev: _Line, line: _Line, left: float, right: float) -> bool:
     """Whether ``line`` carries on the paragraph ``prev`` belongs to (a line wrapped by the printer)."""
-    if abs(prev.size - line.size) > 0.5 or prev.bold != line.bold:
+    if abs(prev.size - line.size) > 0.5 or prev.bold != line.bold or prev.tabular or line.tabular:
         return False
     if prev.x1 < right - 1.5 * prev.size:
         return False  # the previous line stopped short: its paragraph ended there

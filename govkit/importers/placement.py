@@ -21,7 +21,7 @@ from govkit.model import Report, Value
 
 Cell = tuple[RowPath, ColPath]
 Relation = dict[tuple[str, RowPath, ColPath], int]  # sum(coefficient * cell) == 0
-MAX_ARRANGEMENTS = 20_000
+MAX_ARRANGEMENTS = 5_000
 _MISSING = object()
 
 
@@ -124,17 +124,18 @@ def place(
     if total > MAX_ARRANGEMENTS or not values:
         return Placement((None,) * width, total, 0, False)
     mine = {(table, row, c): i for i, c in enumerate(columns)}
-    touching = [rel for rel in rels if any(k in mine for k in rel)]
+    checks = [_Check.of(rel, mine, known) for rel in rels if any(k in mine for k in rel)]
+    checks = [c for c in checks if c.unknown_outside < 2]  # two unknowns outside the row: it cannot tell
     fitting: list[tuple[int | None, ...]] = []
     checked = False
     for slots in candidates:
         row_values = [values[i] if i is not None else None for i in slots]
         ok = True
-        for rel in touching:
-            verdict = _holds(rel, mine, row_values, known)
+        for check in checks:
+            verdict = check.holds(row_values)
             if verdict is not None:
                 checked = True
-                ok = ok and verdict
+                ok = verdict
             if not ok:
                 break
         if ok:
@@ -152,20 +153,45 @@ def _at(values: list[Value], index: int | None) -> object:
     return _MISSING if index is None else values[index]
 
 
-def _holds(
-    rel: Relation, mine: dict, row_values: list[Value], known: Callable[[str, RowPath, ColPath], Value]
-) -> bool | None:
-    """Whether an identity holds (False also when it forces a negative count); None if it cannot tell."""
-    acc: int | Decimal = 0
-    unknown: list[int] = []
-    for key, coef in rel.items():
-        value = row_values[mine[key]] if key in mine else known(*key)
-        if value is None:
-            unknown.append(coef)
-            continue
-        acc += coef * value
-    if not unknown:
-        return acc == 0
-    if len(unknown) == 1:
-        return -acc * unknown[0] >= 0  # the one unknown count would be -acc / coef: never negative
-    return None
+@dataclass(frozen=True)
+class _Check:
+    """One identity seen from one row: the part outside the row is summed once."""
+
+    inside: tuple[tuple[int, int], ...]  # (column index in the row, coefficient)
+    outside: int | Decimal  # sum of coefficient * value of the known cells outside the row
+    unknown_outside: int  # how many cells outside the row are not known
+    unknown_coef: int  # the coefficient of the one unknown outside cell, if there is one
+
+    @classmethod
+    def of(cls, rel: Relation, mine: dict, known: Callable[[str, RowPath, ColPath], Value]) -> _Check:
+        inside: list[tuple[int, int]] = []
+        outside: int | Decimal = 0
+        unknown: list[int] = []
+        for key, coef in rel.items():
+            if key in mine:
+                inside.append((mine[key], coef))
+                continue
+            value = known(*key)
+            if value is None:
+                unknown.append(coef)
+            else:
+                outside += coef * value
+        return cls(tuple(inside), outside, len(unknown), unknown[0] if unknown else 0)
+
+    def holds(self, row_values: list[Value]) -> bool | None:
+        """Whether the identity holds (False also when it forces a negative count); None if it cannot tell."""
+        acc = self.outside
+        unknown = self.unknown_outside
+        coef = self.unknown_coef
+        for index, c in self.inside:
+            value = row_values[index]
+            if value is None:
+                unknown += 1
+                coef = c
+                if unknown > 1:
+                    return None
+            else:
+                acc += c * value
+        if unknown == 0:
+            return acc == 0
+        return -acc * coef >= 0  # the one unknown count would be -acc / coef: never negative

@@ -1,12 +1,14 @@
 """A4 PDFs from the exported HTML, printed by Playwright driving Debian's Chromium.
 
 One browser serves a whole batch; every network request is blocked while printing, so a PDF
-shows exactly what the offline HTML shows.
+shows exactly what the offline HTML shows. Page size, margins and the page numbers in the footer
+(第 X 页 共 Y 页) come from the report's own ``@page`` rule, so a page printed from a browser looks
+the same; the PDF is tagged (structure for screen readers) and has an outline of the headings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from govkit.errors import GovkitError
@@ -24,8 +26,13 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 60_000
 
 
-def print_pdfs(jobs: Iterable[tuple[Path, Path]]) -> dict[Path, str]:
-    """Print each ``(html, pdf)`` pair to A4; return the Chinese error of each pair that failed."""
+def print_pdfs(jobs: Iterable[tuple[Path, Path]], on_done: Callable[[Path], None] | None = None) -> dict[Path, str]:
+    """Print each ``(html, pdf)`` pair to A4; return the Chinese error of each pair that failed.
+
+    Args:
+        jobs: ``(html, pdf)`` paths.
+        on_done: called with the HTML path after each pair, printed or failed (for progress).
+    """
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
@@ -45,12 +52,16 @@ def print_pdfs(jobs: Iterable[tuple[Path, Path]]) -> dict[Path, str]:
                     page.route("**/*", lambda route: route.abort())
                     page.set_content(html.read_text(encoding="utf-8"), wait_until="load", timeout=TIMEOUT_MS)
                     page.evaluate("document.fonts.ready.then(() => true)")
-                    data = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+                    data = page.pdf(
+                        format="A4", print_background=True, prefer_css_page_size=True, tagged=True, outline=True
+                    )
                     atomic_write(pdf, data)
                 except (PlaywrightError, OSError) as exc:
                     errors[html] = f"打印 PDF 失败（{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}）"
                 finally:
                     context.close()
+                    if on_done is not None:
+                        on_done(html)
         finally:
             browser.close()
     return errors

@@ -301,6 +301,19 @@ def tujie_paths(report_html: Path) -> tuple[Path, Path]:
     )
 
 
+def with_description(png: bytes, text: str) -> bytes:
+    """The PNG with an iTXt ``Description`` chunk (UTF-8, lang zh-CN) right after its header; pixels untouched."""
+    import struct
+    import zlib
+
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        raise OSError("不是 PNG 图像")
+    data = b"Description\x00\x00\x00zh-CN\x00\x00" + text.encode("utf-8")
+    chunk = struct.pack(">I", len(data)) + b"iTXt" + data + struct.pack(">I", zlib.crc32(b"iTXt" + data))
+    end = 8 + 8 + struct.unpack(">I", png[8:12])[0] + 4
+    return png[:end] + chunk + png[end:]
+
+
 def write_pngs(pages: Iterable[Path]) -> dict[Path, str]:
     """Screenshot each 图解 page to PNG beside it, 1080 px wide; return the Chinese error of each that failed.
 
@@ -308,9 +321,6 @@ def write_pngs(pages: Iterable[Path]) -> dict[Path, str]:
     :data:`WIDTH_PX` and device scale factor 1, with every network request blocked; the page's
     text alternative (its 文字说明) is stored in the PNG as an iTXt ``Description`` chunk.
     """
-    import io
-
-    from PIL import Image, PngImagePlugin
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
@@ -338,11 +348,7 @@ def write_pngs(pages: Iterable[Path]) -> dict[Path, str]:
                     page.evaluate("document.fonts.ready.then(() => true)")
                     text = page.inner_text("#tj-summary")
                     shot = page.screenshot(full_page=True, type="png")
-                    info = PngImagePlugin.PngInfo()
-                    info.add_itxt("Description", text, lang="zh-CN")
-                    buffer = io.BytesIO()
-                    Image.open(io.BytesIO(shot)).save(buffer, format="PNG", pnginfo=info, optimize=False)
-                    atomic_write(page_path.with_suffix(".png"), buffer.getvalue())
+                    atomic_write(page_path.with_suffix(".png"), with_description(shot, text))
                 except (PlaywrightError, OSError) as exc:
                     first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                     errors[page_path] = f"生成图解 PNG 失败（{first}）"

@@ -59,6 +59,7 @@ class CellInput:
         on_change: Callable[[CellInput], None],
         raw: str | None = None,
         style: TextStyle | None = None,
+        layout: widgets.Layout | None = None,
     ):
         self.table_id = table_id
         self.key = key
@@ -70,12 +71,13 @@ class CellInput:
         self._value: Value = value
         self._quiet = False
         placeholder = "空白" if spec.type != "amount" or not spec.unit else f"空白（{spec.unit}）"
-        extra = {} if style is None else {"style": style}  # one shared style model: fewer widgets to send
+        # one shared style and layout for all cells: fewer widget models for the browser to create
+        extra = {} if style is None else {"style": style}
         self.widget = widgets.Text(
             value=format_value(value, spec),
             placeholder=placeholder,
             continuous_update=False,
-            layout=widgets.Layout(**INPUT_LAYOUT),
+            layout=layout or widgets.Layout(**INPUT_LAYOUT),
             _dom_classes=("govkit-cell",),
             **extra,
         )
@@ -116,6 +118,7 @@ class CellInput:
 
     def enter(self, text: str) -> None:
         """Take ``text`` as typed: keep it and mark the cell if invalid, else adopt and normalise it."""
+        self._show(text)
         try:
             value = parse_cell(text, self.spec)
         except CellError as exc:

@@ -30,10 +30,10 @@ from govkit.formats import ColPath, RowPath
 from govkit.model import LEVELS, PREAMBLE, Report
 from govkit.newreport import copy_for_agency, new_from_previous, write_new
 from govkit.widgets import drafts
-from govkit.widgets.cells import CellInput, parse_cell
-from govkit.widgets.grid import part_grid
+from govkit.widgets.cells import INPUT_LAYOUT, CellInput, parse_cell
+from govkit.widgets.grid import VALUE_WIDTH, part_grid
 from govkit.widgets.keys import KeyboardHelper
-from govkit.widgets.merge import Change, apply, differences, three_way
+from govkit.widgets.merge import Change, apply, changed_places, differences, three_way
 from govkit.widgets.prose import ProseTools
 from govkit.widgets.style import CSS
 from govkit.widgets.totals import computed_totals
@@ -43,6 +43,7 @@ TABLE_IDS = ("二", "三", "四")
 LABEL_WIDTHS = {"二": ["9em", "8em"], "三": ["4.5em", "9em", "17em"], "四": []}
 META_TAB, PROSE_TAB = 0, 1
 SHOWN_CHANGES = 30
+WIDE_TABLE = 12  # columns beyond which a table's value columns shrink to fit the window
 
 
 def _read(path: Path) -> bytes | None:
@@ -110,13 +111,16 @@ class ReportEditor:
         self.meta: dict[str, widgets.Widget] = {}
         self.findings: list[Finding] = []
         self.finding_buttons: list[tuple[Finding, widgets.Button | None]] = []
+        self._finding_rows: dict[Finding, tuple[widgets.Widget, widgets.Button | None]] = {}
         self.conflicts: list[Change] = []
         self.theirs: Report | None = None
         self.draft: Report | None = None
+        self.draft_typed: dict[tuple, str] = {}
         self.draft_error: str | None = None
         self.disk_digest: str | None = None
         self.check_error: str | None = None
         self.saves = 0
+        self.edits = 0
         self.error: str | None = None
         self._dirty = False
         self._target: widgets.DOMWidget | None = None
@@ -170,7 +174,9 @@ class ReportEditor:
         self.findings_box = widgets.VBox([self.findings_title, self.findings_list])
         self.findings_box.add_class("govkit-findings")
         self.tabs = widgets.Tab()
+        self._pending_grids: dict[str, tuple[widgets.VBox, list[widgets.Widget]]] = {}
         self._cell_style = TextStyle()
+        self._cell_layout = widgets.Layout(**INPUT_LAYOUT)
         self._open()
 
     @staticmethod
@@ -260,19 +266,25 @@ class ReportEditor:
         """Show 恢复草稿 / 丢弃草稿 when a draft beside the file differs from it."""
         assert self.report is not None
         try:
-            found = drafts.read_draft(self.path)
+            found = drafts.read_draft(self.path, self.report)
         except GovkitError as exc:
             self.draft_error = f"草稿文件无法读取（{drafts.draft_path(self.path).name}）：{exc}"
             self._message, self._message_kind = self.draft_error, "warning"
             return
         if found is None:
             return
-        draft, base = found
+        draft, base, typed = found
         changes = differences(self.report, draft)
-        if not changes:
+        if not changes and not typed:
             drafts.remove_draft(self.path)
             return
-        self.draft = draft
+        self.draft, self.draft_typed = draft, typed
+        invalid = "".join(
+            f"<li>{escape(self.cells[key].place)}：输入无效的内容「{escape(text)}」（恢复后仍须改正）</li>"
+            for key, text in typed.items()
+            if key in self.cells
+        )
+        invalid_list = f"<ul style='margin:2px 0'>{invalid}</ul>" if invalid else ""
         stale = (
             "<br><b>注意：草稿之后数据文件又被修改过；恢复草稿时以下各处以草稿为准。</b>"
             if base and base != self.disk_digest
@@ -282,7 +294,7 @@ class ReportEditor:
         self.draft_message.value = (
             f"<b style='color:#8a5a00'>发现未保存的草稿（{when:%Y-%m-%d %H:%M:%S}，上次编辑未保存即中断，"
             f"例如内核停止）。</b>草稿与数据文件有 {len(changes)} 处不同（数据文件 → 草稿）："
-            f"{_listing(changes, '文件', '草稿')}{stale}"
+            f"{_listing(changes, '文件', '草稿')}{invalid_list}{stale}"
         )
         self._show(self.draft_box)
 
@@ -296,6 +308,10 @@ class ReportEditor:
         self.draft = None
         self._hide(self.draft_box)
         self._edited()
+        for key, text in self.draft_typed.items():
+            if key in self.cells:
+                self.cells[key].enter(text)  # shown as typed, marked invalid again
+        self.draft_typed = {}
         self._set_status(f"已恢复草稿：{len(changes)} 处修改（尚未保存，请点击「保存」）", "ok")
         return True
 
@@ -352,6 +368,8 @@ class ReportEditor:
         self._target = None
         self.findings = []
         self.finding_buttons = []
+        self._finding_rows = {}
+        self._pending_grids = {}
         self.findings_list.children = ()
         selected = self.tabs.selected_index
         pages = [self._meta_page(report), self._prose_page(report)]
@@ -363,6 +381,7 @@ class ReportEditor:
         self.tabs.observe(self._tab_shown, "selected_index")
         if selected is not None and selected < len(pages):
             self.tabs.selected_index = selected
+            self._tab_shown({"new": selected})
         self._refresh_title()
         self.root.children = (
             self.style,
@@ -380,6 +399,8 @@ class ReportEditor:
     def _tab_shown(self, change: dict) -> None:
         if change["new"] == PROSE_TAB:
             self.prose_tools.load_options()
+        elif isinstance(change["new"], int) and change["new"] >= 2:
+            self.show_table(TABLE_IDS[change["new"] - 2])
 
     def _refresh_title(self) -> None:
         report = self.report
@@ -497,6 +518,7 @@ class ReportEditor:
                         self._cell_changed,
                         raw=report.raw_text(table_id, row, col),
                         style=self._cell_style,
+                        layout=self._cell_layout,
                     )
                     # a stable DOM handle for browser tests and user styles: table, row index, column index
                     cell.box.add_class(f"govkit-t{TABLE_IDS.index(table_id) + 2}-r{index[row]}-c{c}")
@@ -505,16 +527,35 @@ class ReportEditor:
             widths = LABEL_WIDTHS.get(table_id, [])
             depth = max((len(r) - (1 if part.caption else 0) for r in part_rows), default=0)
             widths = (widths + ["8em"] * depth)[:depth] if widths or depth else []
-            grids.append(part_grid(part, part_rows, boxes, corner=table.corner, label_widths=widths or None))
-        page = widgets.VBox(grids, layout=widgets.Layout(overflow="auto"))
+            wide = len(leaves) + len(widths) > WIDE_TABLE  # 表四's 15 columns: share the window, no sideways scrolling
+            grids.append(
+                part_grid(
+                    part,
+                    part_rows,
+                    boxes,
+                    corner=table.corner,
+                    label_widths=widths or None,
+                    value_width="minmax(4.6em, 1fr)" if wide else VALUE_WIDTH,
+                    width="100%" if wide else "max-content",
+                )
+            )
+        # the grids join the page when its tab is first shown: the browser then draws one table, not three
+        page = widgets.VBox([grids[0]], layout=widgets.Layout(overflow="auto"))
         page.add_class(f"govkit-page-t{TABLE_IDS.index(table_id) + 2}")
+        self._pending_grids[table_id] = (page, grids)
         return page
+
+    def show_table(self, table_id: str) -> None:
+        """Put a table's grids on its page (done when its tab is first shown)."""
+        page, grids = self._pending_grids.pop(table_id, (None, None))
+        if page is not None and grids is not None:
+            page.children = tuple(grids)
 
     # -----------------------------------------------------------------------------------------
     # Edits
 
     def _edited(self) -> None:
-        self._dirty = bool(self.unsaved())
+        self._dirty = bool(self.base is not None and self.report is not None and changed_places(self.base, self.report))
         self._message, self._message_kind = "", ""
         self.prose_tools.refresh()
         self._recheck()
@@ -526,8 +567,10 @@ class ReportEditor:
         if self.report is None:
             return
         try:
-            if self._dirty:
-                drafts.write_draft(self.path, self.report, self.disk_digest)
+            typed = {(c.table_id, *c.key): c.text for c in self.invalid()}
+            if self._dirty or typed:
+                assert self.base is not None
+                drafts.write_draft(self.path, self.base, self.report, self.disk_digest, typed)
             elif self.draft is None:
                 drafts.remove_draft(self.path)
             self.draft_error = None
@@ -536,6 +579,7 @@ class ReportEditor:
 
     def _cell_changed(self, cell: CellInput) -> None:
         assert self.report is not None
+        self.edits += 1
         if cell.error is None:
             row, col = cell.key
             self.report.set(cell.table_id, row, col, cell.value)
@@ -543,16 +587,19 @@ class ReportEditor:
             self._edited()
         else:
             self._refresh_findings_title()
+            self._write_draft()
             self._set_status(f"{cell.place}：{cell.error}", "error")
 
     def _section_changed(self, sid: str, text: str) -> None:
         assert self.report is not None
+        self.edits += 1
         self.report.sections[sid] = text.strip("\n")
         self._edited()
 
     def _meta_changed(self, name: str, value: object) -> None:
         report = self.report
         assert report is not None
+        self.edits += 1
         m = report.meta
         if name in ("agency", "year"):
             self._identity_typed()
@@ -661,10 +708,10 @@ class ReportEditor:
                         [*messages, text],
                     )
         for key, cell in self.cells.items():
-            severity, messages = marks.get(key, (None, []))
+            severity, messages = marks.get(key, ("", []))
             cell.mark(severity or None, messages)
         for sid, area in self.sections.items():
-            severity, messages = section_marks.get(sid, (None, []))
+            severity, messages = section_marks.get(sid, ("", []))
             for name in ("govkit-bad", "govkit-warn"):
                 if name in area._dom_classes:
                     area.remove_class(name)
@@ -677,25 +724,26 @@ class ReportEditor:
     def _show_findings(self) -> None:
         rows: list[widgets.Widget] = []
         self.finding_buttons = []
+        cache: dict[Finding, tuple[widgets.Widget, widgets.Button | None]] = {}
         for finding in sorted(self.findings, key=lambda f: f.severity != "error"):
-            kind = finding.severity_label
-            place = finding.place or "整份报告"
-            said = finding.message if place in finding.message else f"{place}：{finding.message}"
-            text = widgets.HTML(
-                f"<b>[{kind}]</b> {escape(said)} <span style='color:#888'>({escape(finding.rule)})</span>"
-            )
-            text.add_class(f"govkit-finding-{finding.severity}")
-            button: widgets.Button | None = None
-            if self.targets(finding):
-                button = widgets.Button(
-                    description="定位", tooltip=f"转到 {place}", layout=widgets.Layout(width="4.5em")
-                )
-                button.on_click(lambda _, f=finding: self.goto(f))
-                rows.append(widgets.HBox([button, text]))
-            else:
-                rows.append(widgets.HBox([text]))
+            row, button = self._finding_rows.get(finding) or self._finding_row(finding)
+            cache[finding] = (row, button)
+            rows.append(row)
             self.finding_buttons.append((finding, button))
+        self._finding_rows = cache  # rows of findings still there are reused: a new widget costs a round trip
         self.findings_list.children = tuple(rows)
+
+    def _finding_row(self, finding: Finding) -> tuple[widgets.Widget, widgets.Button | None]:
+        kind = finding.severity_label
+        place = finding.place or "整份报告"
+        said = finding.message if place in finding.message else f"{place}：{finding.message}"
+        text = widgets.HTML(f"<b>[{kind}]</b> {escape(said)} <span style='color:#888'>({escape(finding.rule)})</span>")
+        text.add_class(f"govkit-finding-{finding.severity}")
+        if not self.targets(finding):
+            return widgets.HBox([text]), None
+        button = widgets.Button(description="定位", tooltip=f"转到 {place}", layout=widgets.Layout(width="4.5em"))
+        button.on_click(lambda _, f=finding: self.goto(f))
+        return widgets.HBox([button, text]), button
 
     def _refresh_findings_title(self) -> None:
         errors = sum(1 for f in self.findings if f.severity == "error")
@@ -858,7 +906,9 @@ class ReportEditor:
         )
         if merge.conflicts:
             self.conflicts = list(merge.conflicts)
-            self._dirty = bool(self.unsaved())
+            self._dirty = bool(
+                self.base is not None and self.report is not None and changed_places(self.base, self.report)
+            )
             self._write_draft()
             self._show_conflicts(taken)
             self._set_status(
@@ -973,8 +1023,10 @@ class ReportEditor:
         invalid = len(self.invalid())
         parts = []
         if invalid:
+            named = "；".join(f"{c.place}（{c.error}）" for c in self.invalid()[:3]) + ("……" if invalid > 3 else "")
             parts.append(
-                f"<span style='color:#b71c1c;font-weight:bold'>● 有 {invalid} 个单元格输入无效，不能保存</span>"
+                f"<span style='color:#b71c1c;font-weight:bold'>● 有 {invalid} 个单元格输入无效，不能保存："
+                f"{escape(named)}</span>"
             )
         if self.conflicts:
             parts.append(f"<span style='color:#b71c1c;font-weight:bold'>● 有 {len(self.conflicts)} 处待选择</span>")
@@ -988,7 +1040,9 @@ class ReportEditor:
             color = {"error": "#b71c1c", "ok": "#1b5e20", "warning": "#8a5a00"}.get(self._message_kind, "#333")
             parts.append(f"<span style='color:{color}'>{escape(self._message)}</span>")
         # the counter lets the page notice a save the kernel never answered (a dead kernel)
-        self.status.value = " — ".join(parts) + f"<span class='govkit-saves' data-saves='{self.saves}'></span>"
+        self.status.value = " — ".join(parts) + (
+            f"<span class='govkit-saves' data-saves='{self.saves}' data-edits='{self.edits}'></span>"
+        )
         bad = bool(self.dirty or invalid or self.conflicts)
         classes = [c for c in self.status._dom_classes if c not in ("govkit-status-dirty", "govkit-status-ok")]
         self.status._dom_classes = (*classes, "govkit-status-dirty" if bad else "govkit-status-ok")

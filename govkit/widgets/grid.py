@@ -42,6 +42,8 @@ def part_grid(
     boxes: Mapping[tuple[RowPath, tuple[str, ...]], widgets.Widget],
     corner: str | None = None,
     label_widths: list[str] | None = None,
+    value_width: str = VALUE_WIDTH,
+    width: str = "max-content",
 ) -> widgets.GridBox:
     """The grid of one table part, laid out like the official form.
 
@@ -51,6 +53,8 @@ def part_grid(
         boxes: the input box of each (row, column) cell.
         corner: the text of the top-left header cell (table 三's note on the 勾稽关系).
         label_widths: CSS track sizes of the row-label columns (default: fit the content).
+        value_width: CSS track size of each value column.
+        width: CSS width of the grid (``100%`` with flexible value columns: fit the window).
     """
     skip = 1 if part.caption else 0
     shown = [row[skip:] for row in rows]
@@ -93,16 +97,16 @@ def part_grid(
             span = label_cols - level if leaf else 1
             children.append(_html(row[level], _area(first + index, level + 1, end - index, span), "govkit-rowlabel"))
             index = end
-    for r, row in enumerate(rows):
-        for c, (col, _) in enumerate(leaves):
-            box = boxes[(row, col)]
-            box.layout.grid_area = _area(first + r, label_cols + c + 1)
-            children.append(box)
+    # Headers and labels are placed explicitly and fill every other slot, so the value boxes, in
+    # reading order, flow into exactly their places: they need no layout of their own (and may share one).
+    for row in rows:
+        for col, _ in leaves:
+            children.append(boxes[(row, col)])
     widths = label_widths or [LABEL_WIDTH] * label_cols
     grid = widgets.GridBox(
         children=children,
         layout=widgets.Layout(
-            grid_template_columns=" ".join([*widths, *[VALUE_WIDTH] * len(leaves)]), grid_gap="0px", width="max-content"
+            grid_template_columns=" ".join([*widths, *[value_width] * len(leaves)]), grid_gap="0px", width=width
         ),
     )
     grid.add_class("govkit-grid")

@@ -5,6 +5,7 @@ Core ipywidgets have no keyboard events, so a script (JupyterLab and Voila both 
 
 * Enter / Tab / Shift+Tab in a table cell: commit it and move to the next (previous) cell in reading order;
 * Ctrl+S (⌘S) inside the editor: commit the current input and click 保存 (the data file, not the notebook);
+* a click on 保存 right after an edit waits (up to a few seconds) until the kernel has taken the edit;
 * after a click on 保存, if the kernel does not answer within a few seconds, a plain notice that the
   kernel has stopped and that the edits are in the draft, to be restored on the next open.
 """
@@ -18,6 +19,7 @@ DEAD_KERNEL_NOTICE = (
     "请重新打开本页面（JupyterLab 中请重启内核并重新运行），然后点击「恢复草稿」，再保存。"
 )
 ANSWER_SECONDS = 8
+EDIT_WAIT_SECONDS = 5  # longest a click on 保存 waits for the kernel to take the edit just made
 
 SCRIPT = """
 (function () {
@@ -48,9 +50,42 @@ SCRIPT = """
       }
     }, ANSWER_MS);
   }
+  // A cell's new value and the click on 保存 travel separately (ipywidgets holds a model's update back
+  // while its previous one is unanswered; a click is sent at once), so a click right after an edit
+  // waits until the kernel has answered the edit: the status line's edit counter changes.
+  var pending = null;
+  function statusOf(editor) {
+    var s = editor.querySelector('.govkit-saves');
+    return s ? s.getAttribute('data-edits') : null;
+  }
+  document.addEventListener('change', function (e) {
+    var editor = editorOf(e.target);
+    if (editor) { pending = { editor: editor, before: statusOf(editor), at: Date.now() }; }
+  }, true);
+  function clickWhenAnswered(button, editor) {
+    (function tick() {
+      var answered = !pending || pending.editor !== editor || statusOf(editor) !== pending.before;
+      if (answered || Date.now() - pending.at > WAIT_MS) {
+        pending = null;
+        button.__govkitReady = true;
+        button.click();
+      } else {
+        setTimeout(tick, 50);
+      }
+    })();
+  }
   document.addEventListener('click', function (e) {
     var button = e.target && e.target.closest ? e.target.closest('.govkit-save') : null;
-    if (button) { watchSave(editorOf(button)); }
+    if (!button) { return; }
+    var editor = editorOf(button);
+    if (button.__govkitReady) { button.__govkitReady = false; watchSave(editor); return; }
+    if (pending && pending.editor === editor && statusOf(editor) === pending.before) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      clickWhenAnswered(button, editor);
+      return;
+    }
+    watchSave(editor);
   }, true);
   document.addEventListener('keydown', function (e) {
     var t = e.target;
@@ -62,8 +97,9 @@ SCRIPT = """
     if ((e.ctrlKey || e.metaKey) && !e.altKey && (e.key === 's' || e.key === 'S')) {
       e.preventDefault();
       e.stopPropagation();
-      if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA')) { t.blur(); }
-      setTimeout(function () { var b = editor.querySelector('.govkit-save'); if (b) { b.click(); } }, 50);
+      if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA')) { t.blur(); }  // commits the value
+      var b = editor.querySelector('.govkit-save');
+      if (b) { b.click(); }
       return;
     }
     var inCell = t && t.tagName === 'INPUT' && t.closest('.govkit-cell');
@@ -81,8 +117,10 @@ def script() -> str:
     """The page script, with the notice and the timeout filled in."""
     import json
 
-    return SCRIPT.replace("NOTICE", json.dumps(DEAD_KERNEL_NOTICE, ensure_ascii=False)).replace(
-        "ANSWER_MS", str(ANSWER_SECONDS * 1000)
+    return (
+        SCRIPT.replace("NOTICE", json.dumps(DEAD_KERNEL_NOTICE, ensure_ascii=False))
+        .replace("ANSWER_MS", str(ANSWER_SECONDS * 1000))
+        .replace("WAIT_MS", str(EDIT_WAIT_SECONDS * 1000))
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 CSS = """
 <style>
 .govkit-editor { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; }
-.govkit-grid { border-top: 1px solid #888; border-left: 1px solid #888; margin: 6px 0 14px 0; width: max-content; }
+.govkit-grid { border-top: 1px solid #888; border-left: 1px solid #888; margin: 6px 0 14px 0; box-sizing: border-box; }
 .govkit-grid > .widget-html, .govkit-grid > .govkit-cell {
   border-right: 1px solid #888; border-bottom: 1px solid #888; margin: 0 !important; padding: 2px;
   box-sizing: border-box; min-height: 30px;
