@@ -42,7 +42,7 @@ def _section_2(report: Report) -> str:
             out.append(f"{row[-1]}决定{_ref(report, '二', row, col)}件")
         return out
 
-    if fmt.version == "2021":
+    if fmt.has_column("二", "issued", part=art1):  # the 2021 block: 制发 / 废止 / 现行有效
         first = "，".join([pair("issued", "制发"), pair("repealed", "废止"), pair("in_force", "现行有效")])
         made = decisions("art20_5", ("licensing",), "decisions") + decisions(
             "art20_6", ("penalty", "coercion"), "decisions"

@@ -21,6 +21,7 @@ LAYERS: dict[str, int] = {
     # foundations: no govkit imports beyond this rank
     "errors": 0,
     "paths": 0,
+    "ordering": 1,
     "fs": 0,
     "formats": 0,
     "cells": 1,
