@@ -335,7 +335,10 @@ def test_real_batch_with_pdf_and_district_is_inert(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     written = _inside(out, before)
-    htmls = sorted(p for p in written if p.suffix == ".html" and p.parent.name == "2021")
+    # The published reports (not their 图解 pages, not the copies kept under versions/).
+    htmls = sorted(
+        p for p in written if p.suffix == ".html" and p.parent == out / "public" / "2021" and ".图解" not in p.name
+    )
     assert len(htmls) == len(NAMES)
     pages: dict[str, str | Path] = {p.stem: p for p in htmls}
     pages["index"] = out / "public" / "index.html"
