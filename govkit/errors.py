@@ -5,12 +5,30 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+# Control characters a terminal or a text direction would act on: C0, DEL, C1 (U+009B is an 8-bit
+# CSI), the Unicode line breaks and the bidirectional controls (U+202E turns text around).
+CONTROL_CHARS = "\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[{CONTROL_CHARS}]+")
+_CONTROL_BUT_BREAKS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f" + CONTROL_CHARS.removeprefix("\x00-\x1f") + "]+")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return match.group(0).encode("unicode_escape").decode("ascii")
 
 
 def one_line(text: str) -> str:
     """``text`` with line breaks and control characters (e.g. from a file name) shown escaped."""
-    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+    return _CONTROL.sub(_escape, text)
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every control character escaped except tabs, line feeds and carriage returns (printed output)."""
+    return _CONTROL_BUT_BREAKS.sub(_escape, text)
+
+
+def has_controls(text: str) -> bool:
+    """Whether ``text`` holds a control, line-break or bidirectional-control character."""
+    return _CONTROL.search(text) is not None
 
 
 class GovkitError(Exception):

@@ -108,6 +108,24 @@ def atomic_create(path: str | os.PathLike[str], data: str | bytes) -> None:
     _write(Path(path), data, replace=False)
 
 
+def ensure_folder(path: str | os.PathLike[str]) -> Path:
+    """Create the folder ``path`` (and its parents) if missing.
+
+    Raises:
+        WriteError: it cannot be a folder (a file is there or above it, no permission, disk full…).
+    """
+    folder = Path(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise WriteError(17, f"{folder}：这是一个文件，不是文件夹") from None
+    except NotADirectoryError:
+        raise WriteError(20, f"{folder}：上级路径中有一个文件，无法在其下建立文件夹") from None
+    except OSError as exc:
+        raise WriteError(exc.errno, f"{folder}：无法建立文件夹（{exc.strerror or type(exc).__name__}）") from None
+    return folder
+
+
 def new_file_mode() -> int:
     """The mode a newly created file gets: ``0o666`` without the process's umask bits."""
     return 0o666 & ~_umask()
@@ -211,6 +229,7 @@ __all__ = [
     "WriteError",
     "atomic_create",
     "atomic_write",
+    "ensure_folder",
     "append_lines",
     "new_file_mode",
     "write_if_changed",

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from govkit.errors import has_controls
 from govkit.formats import ColPath, Format, RowPath, TableSpec, format_for_year
 
 if TYPE_CHECKING:
@@ -26,7 +27,12 @@ CellKey = tuple[RowPath, ColPath]
 LEVELS = ("乡镇", "街道", "部门", "区县政府", "市政府", "省政府", "其他")
 SECTION_IDS = ("一", "二", "三", "四", "五", "六")
 PREAMBLE = "preamble"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_MARKUP = re.compile(r"[<>]")
+MAX_NAME = 200
+# Prose of one section: a real report's longest part has a few thousand characters. The bounds keep
+# a file from printing thousands of pages (235,000 one-character lines made an 8,121-page PDF).
+MAX_PROSE_CHARS = 50_000
+MAX_PROSE_LINES = 1_000
 # Local sub-rows of one official row: a district's own breakdown has a handful; the bound keeps a
 # hostile or mistaken file from making every table, export and check grow without end.
 MAX_SUBROWS = 200
@@ -161,7 +167,7 @@ class Report:
         table = self.format.table(table_id)
         if not table.local_subrows:
             raise ValueError(f"表{table_id} 不允许增加本地子项")
-        if not names or len(set(names)) != len(names) or any(not n or _CONTROL.search(n) for n in names):
+        if not names or len(set(names)) != len(names) or any(not n or has_control_chars(n) for n in names):
             raise ValueError("子项名称不能为空或重复")
         reason = too_many_subrows(len(names))
         if reason:
@@ -212,4 +218,30 @@ def _pad(path: tuple[str, ...], depth: int) -> tuple[str, ...]:
 
 
 def has_control_chars(text: str) -> bool:
-    return bool(_CONTROL.search(text))
+    """Control characters (C0, C1), Unicode line breaks or bidirectional controls (see :mod:`govkit.errors`)."""
+    return has_controls(text)
+
+
+def prose_problem(text: str) -> str | None:
+    """Why ``text`` cannot be the prose of one section, in Chinese; None if it can."""
+    if len(text) > MAX_PROSE_CHARS:
+        return f"过长（{len(text)} 字，每部分上限 {MAX_PROSE_CHARS} 字）"
+    lines = text.count("\n") + 1
+    if lines > MAX_PROSE_LINES:
+        return f"行数过多（{lines} 行，每部分上限 {MAX_PROSE_LINES} 行）"
+    return None
+
+
+def name_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a name (agency, short name, district), in Chinese; None if it can.
+
+    Names become file names, page titles and terminal output: no line breaks, control or
+    bidirectional-control characters (U+202E would show another name), no markup, bounded length.
+    """
+    if has_control_chars(text):
+        return "含有换行、控制字符或双向文字控制符（如 U+202E）"
+    if _MARKUP.search(text):
+        return "含有标记符号 < 或 >，不能作为名称"
+    if len(text) > MAX_NAME:
+        return f"超过 {MAX_NAME} 字"
+    return None

@@ -176,7 +176,7 @@ def create_next(
         DataFileError: last year's file cannot be read.
     """
     given = Path(agency_or_file)
-    if given.suffix in (".yaml", ".yml") or given.is_file():
+    if given.suffix in (".yaml", ".yml") or _is_file(given):
         previous = datafile.load(given)
         report = new_from_previous(previous, year)
     else:
@@ -250,3 +250,11 @@ __all__ = [
     "new_from_previous",
     "write_new",
 ]
+
+
+def _is_file(path: Path) -> bool:
+    # An agency name of 79+ Chinese characters is longer than a file name may be: it names no file.
+    try:
+        return path.is_file()
+    except OSError:
+        return False

@@ -1,8 +1,15 @@
-"""Where govkit's files are: output names derived from agency names, and the notebooks it ships.
+"""Where govkit's files are: an agency's identity, output names derived from it, and the shipped notebooks.
 
-Output names are safe for any agency name, on any system, and deterministic. The notebooks live
-inside the package (``govkit/notebooks``), so an installed wheel finds them wherever it runs; the
-repository's ``notebooks/`` folder holds symlinks to the same files for Jupyter users.
+An agency's identity (:func:`agency_key`) is its name normalised: NFKC (full-width letters and
+digits, compatibility ideographs), whitespace removed. Every output name of an agency (data file,
+report pages, workbook, claim) is :func:`output_stem` of that identity, so two names with the same
+identity share one output name and are refused together as a conflict, and two different identities
+never share one (a name that had to be changed gets a hash of its identity). Output names contain
+no dot, so ``stem + ".html"`` never drops part of a name, and are bounded in bytes so that the
+temporary and claim files built from them stay below the 255-byte limit of file names.
+
+The notebooks live inside the package (``govkit/notebooks``), so an installed wheel finds them
+wherever it runs; the repository's ``notebooks/`` folder holds symlinks to the same files.
 """
 
 from __future__ import annotations
@@ -13,23 +20,42 @@ import unicodedata
 from importlib import resources
 from pathlib import Path
 
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\s]+')
+# Separators, characters Windows forbids, controls (C0, C1), bidi controls, dots and whitespace.
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f<>:"/\\|?*.\s\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+')
+_WHITESPACE = re.compile(r"\s+")
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+MAX_STEM_BYTES = 120  # + hash, suffixes, ".…tmp"/".…claim" decorations: far below 255 bytes
 
 
-def safe_name(name: str, limit: int = 80) -> str:
-    """A file-name stem for ``name``: no separators, no dot-only names, no reserved device names.
+def agency_key(name: str) -> str:
+    """The identity of an agency: its name after NFKC with all whitespace removed.
 
-    Names that had to be changed get a short hash so that two different agencies never collide.
+    ``示例镇一``, ``示例镇一 `` and a spelling with a compatibility ideograph or full-width letters
+    that NFKC maps to the same text are one agency.
     """
-    text = unicodedata.normalize("NFC", name)
-    cleaned = _UNSAFE.sub("_", text).strip("._ ").lstrip("-")  # a leading "-" reads as a command-line option
-    cleaned = cleaned[:limit]
-    if not cleaned or cleaned.split(".")[0].upper() in _RESERVED:
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", name))
+
+
+def output_stem(name: str) -> str:
+    """The file-name stem of every output of the agency ``name``: safe, dot-free, bounded, unique per identity.
+
+    The stem is the identity itself when that is a safe name of at most :data:`MAX_STEM_BYTES`
+    bytes; otherwise the identity cleaned and shortened, plus a hash of the identity, so that
+    different identities never share a stem.
+    """
+    key = agency_key(name)
+    cleaned = _UNSAFE.sub("_", key).strip("_").lstrip("-")  # a leading "-" reads as a command-line option
+    cleaned = cleaned.encode("utf-8")[:MAX_STEM_BYTES].decode("utf-8", "ignore")
+    if not cleaned or cleaned.upper() in _RESERVED:
         cleaned = f"_{cleaned}" if cleaned else "agency"
-    if cleaned != text:
-        cleaned = f"{cleaned}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:8]}"
+    if cleaned != key:
+        cleaned = f"{cleaned}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}"
     return cleaned
+
+
+def safe_name(name: str) -> str:
+    """The file-name stem for the agency ``name`` (the same as :func:`output_stem`)."""
+    return output_stem(name)
 
 
 def bundled_notebook(name: str) -> Path:

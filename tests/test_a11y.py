@@ -113,3 +113,20 @@ def test_published_and_review_pages_have_no_violations(built):
     assert all(kinds.values()), kinds
     problems = explain(axe_violations(pages))
     assert not problems, problems
+
+
+@pytest.mark.slow
+def test_district_page_links_every_agency_to_its_published_report(built):
+    """`govkit render --district`: each agency of the year on view links to a report page that exists."""
+    from urllib.parse import unquote
+
+    from bs4 import BeautifulSoup
+
+    publish, _ = built
+    page = publish / "district-2022.html"
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
+    rows = soup.select("table.gk-status tr[data-agency]")
+    assert [tr["data-agency"] for tr in rows] == ["示例局二", "示例街道一"]  # 部门 before 街道
+    for tr in rows:
+        hrefs = [a["href"] for a in tr.th.select("a")]
+        assert len(hrefs) == 1 and (page.parent / unquote(hrefs[0])).is_file(), hrefs

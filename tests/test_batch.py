@@ -134,9 +134,11 @@ def test_duplicate_agency_is_reported(tmp_path):
     a = datafile.save(synthetic_report("示例镇丁", 2021), tmp_path / "p" / "2021" / "a.yaml")
     b = datafile.save(synthetic_report("示例镇丁", 2021, seed=2), tmp_path / "p" / "2021" / "b.yaml")
     results = render_all([a, b], tmp_path / "out", Options(), workers=2, progress=False)
-    assert sorted(r.status for r in results) == ["failed", "ok"]
-    dup = next(r for r in results if not r.ok)
-    assert dup.stage == "duplicate" and "同一机关同一年度" in dup.error
+    # One identity, two files: both are refused, neither is published in place of the other.
+    assert [r.status for r in results] == ["failed", "failed"]
+    for r, other in zip(results, (b, a), strict=True):
+        assert r.stage == "conflict" and str(other) in r.error and "均未处理" in r.error
+    assert [p.name for p in (tmp_path / "out").rglob("*.html")] == ["index.html"]
 
 
 def test_cli_errors_are_one_chinese_line(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 import sys
 from decimal import Decimal
@@ -253,3 +254,79 @@ def test_chart_font_survives_a_stale_cache(monkeypatch):
     assert charts.cjk_font_path() is None
     assert "CJK" in Path(charts.setup_fonts()).name
     font_manager.fontManager._findfont_cached.cache_clear()
+
+
+def test_agencies_in_the_district_order_grouped_by_level(view_2022):
+    """Levels as in the index (部门, 街道, 乡镇), Chinese numerals by value within a level."""
+    names = [r.meta.agency for r in view_2022.district.current]
+    assert names == ["示例局一", "示例局二", "示例局三", "示例街道一", "示例街道二", "示例镇一", "示例镇二", "示例镇三"]
+    rows = BeautifulSoup(view_2022.status_html(), "lxml").select("table.gk-status tr[data-agency]")
+    assert [tr["data-agency"] for tr in rows] == names
+
+
+def test_order_file_of_the_params_folder_comes_first(tmp_path):
+    for name in ("示例局一", "示例局二", "示例局三"):
+        (tmp_path / "2022").mkdir(exist_ok=True)
+        shutil.copy(SYNTHETIC / "2022" / f"{name}.yaml", tmp_path / "2022" / f"{name}.yaml")
+    (tmp_path / "order.txt").write_text("示例局三\n", encoding="utf-8")
+    names = [r.meta.agency for r in load_district([tmp_path]).current]
+    assert names == ["示例局三", "示例局一", "示例局二"]
+
+
+def test_status_matrix_headed_by_chinese_titles_with_ids_in_tooltips(view_2022):
+    from govkit.checks import registry
+
+    heads = BeautifulSoup(view_2022.status_html(), "lxml").select("table.gk-status thead th[data-rule]")
+    assert [th["data-rule"] for th in heads] == [r.id for r in registry]
+    for th, rule in zip(heads, registry, strict=True):
+        assert th.get_text() == rule.title and re.fullmatch(r"[\u4e00-\u9fff（）/、]+", rule.title), rule.id
+        assert th["title"].startswith(f"{rule.id}：")
+
+
+def test_agencies_link_to_their_reports_or_say_why_not():
+    view = DistrictView.load(
+        [SYNTHETIC],
+        links={
+            "示例局一": {"href": "2022/%E7%A4%BA%E4%BE%8B%E5%B1%80%E4%B8%80.html", "status": "通过"},
+            "示例镇三": {"href": None, "status": "生成失败"},
+        },
+    )
+    for html in (view.status_html(), view.comparison_html(), view.trends_html()):
+        soup = BeautifulSoup(html, "lxml")
+        first = soup.select_one('tr[data-agency="示例局一"] th.gk-agency')
+        assert [a["href"] for a in first.select("a")] == ["2022/%E7%A4%BA%E4%BE%8B%E5%B1%80%E4%B8%80.html"]
+        held = soup.select_one('tr[data-agency="示例镇三"] th.gk-agency')
+        assert held.select("a") == [] and held.get_text() == "示例镇三（生成失败）"
+        other = soup.select_one('tr[data-agency="示例局二"] th.gk-agency')
+        assert other.select("a") == [] and other.get_text() == "示例局二"
+
+
+def test_district_links_from_batch_results():
+    from govkit.batch.index import district_links
+    from govkit.batch.models import Result
+
+    results = [
+        Result("p/2022/a.yaml", agency="示例局一", year=2022, html="2022/示例局一.html"),
+        Result("p/2022/b.yaml", agency="示例局二", year=2022, html="2022/示例局二.html", errors=1),
+        Result("p/2022/c.yaml", status="failed", agency="示例局三", year=2022),
+        Result("p/2022/d.yaml", agency="示例镇一", year=2022, html="2022/示例镇一.html"),
+        Result("p/2021/a.yaml", agency="示例局一", year=2021, html="2021/示例局一.html"),
+    ]
+    links = district_links(results, statuses={"p/2022/d.yaml": "pending"})
+    assert links[2022] == {
+        "示例局一": {"href": "2022/%E7%A4%BA%E4%BE%8B%E5%B1%80%E4%B8%80.html", "status": "通过"},
+        "示例局二": {"href": "2022/%E7%A4%BA%E4%BE%8B%E5%B1%80%E4%BA%8C.html", "status": "有错误"},
+        "示例局三": {"href": None, "status": "生成失败"},
+        "示例镇一": {"href": None, "status": "待审核"},
+    }
+    assert links[2021]["示例局一"]["href"] == "2021/%E7%A4%BA%E4%BE%8B%E5%B1%80%E4%B8%80.html"
+
+
+def test_headings_are_numbered_once(view_2022):
+    """The page's own parts are not numbered; the only numerals are the official table titles' (二、三、四、)."""
+    soup = BeautifulSoup(view_2022.html(), "lxml")
+    numeral = re.compile(r"^[一二三四五六七八九十]+、")
+    assert [h.get_text() for h in soup.select("h2")] == ["检查情况", "全区汇总", "各机关比较", "历年变化与跨年度衔接"]
+    numbered = [h.get_text() for h in soup.select("h2, h3") if numeral.match(h.get_text())]
+    assert [numeral.match(t).group(0) for t in numbered] == ["二、", "三、", "四、"]
+    assert all(not numeral.match(numeral.sub("", t, count=1)) for t in numbered)

@@ -51,6 +51,11 @@ def faulty_notebook(path: Path, code: str) -> Path:
     return path
 
 
+def report_pages(folder: Path) -> list[Path]:
+    """The report pages of a year folder (each report also has a ``.图解.html`` page beside it)."""
+    return sorted(p for p in folder.glob("*.html") if not p.name.endswith(".图解.html"))
+
+
 def assert_outputs_complete(out: Path) -> None:
     """Every file visible in ``out`` is whole: pages end with </html> and parse, JSON loads."""
     for path in out.rglob("*"):
@@ -139,6 +144,7 @@ def test_killed_batch_leaves_only_complete_files_and_rerun_completes(tmp_path):
     # Pages wait in the batch's staging folder until the whole batch is checked: nothing half-published.
     done = sorted(p.stem for p in out.glob("internal/staging/*/2021/*.html") if ".图解" not in p.name)
     assert 1 <= len(done) < len(names), done
+    assert list(out.rglob(".*.claim"))  # the killed run's claim markers are still there ...
     assert_outputs_complete(out)
     assert not list(out.glob("public/2021/*.html"))
     assert not (out / "public" / "index.html").exists()

@@ -132,7 +132,7 @@ def test_govkit_import(tmp_path: Path, umask: int) -> None:
     target = out / "2020" / f"{AGENCY}.yaml"
     assert mode(target) == 0o666 & ~umask
     target.chmod(0o640)
-    result = govkit("import", str(SEED_TEXT), "--out", str(out), cwd=tmp_path)
+    result = govkit("import", str(SEED_TEXT), "--out", str(out), "--replace", cwd=tmp_path)
     assert result.returncode == 0 and "覆盖原文件" in result.stdout, result.stderr
     assert mode(target) == 0o640
 
@@ -146,7 +146,7 @@ def test_govkit_export_xlsx_csv_parquet(tmp_path: Path, umask: int) -> None:
     assert [mode(p) for p in outputs] == [0o666 & ~umask] * 3
     for path, kept in zip(outputs, (0o640, 0o664, 0o600), strict=True):
         path.chmod(kept)
-    result = govkit(*args, cwd=tmp_path)
+    result = govkit(*args, "--replace", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert [mode(p) for p in outputs] == [0o640, 0o664, 0o600]
 

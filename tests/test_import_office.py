@@ -189,3 +189,26 @@ def test_truncated_office_files_are_clean_errors(cut: int) -> None:
     for data in (word_file(_report()), excel_file(_report())):
         with pytest.raises(ImportFailed):
             import_bytes(data[:cut], "截断")
+
+
+def test_word_vertically_merged_value_cell_does_not_shift_the_row() -> None:
+    """A value cell merged down into the next row (issue 16): the row keeps its columns, the cell is flagged."""
+    report = _report()
+    data = word_file(report)
+    d = docx.Document(io.BytesIO(data))
+    table = d.tables[1]  # table 三: 3 header rows, then one row per official row, values from column 3
+    first, second, column = 3, 4, 3 + 3  # two consecutive value rows; merge a middle value cell (科研机构) down
+    upper = report.rows("三")[0]
+    table.cell(first, column).merge(table.cell(second, column))
+    table.cell(first, column).text = str(report.cells["三"][(upper, report.columns("三", upper)[3])])
+    stream = io.BytesIO()
+    d.save(stream)
+    result = import_bytes(stream.getvalue(), "示例乡.docx")
+    row = report.rows("三")[1]
+    columns = report.columns("三", row)
+    got = result.report.cells["三"]
+    # every other cell of the merged row is in its own column (nothing shifted left)
+    others = [col for n, col in enumerate(columns) if n != 3]
+    assert [got[(row, col)] for col in others] == [report.cells["三"][(row, col)] for col in others]
+    assert got[(row, columns[3])] is None
+    assert any(f.row == row and f.rule.startswith("import-") for f in result.incomplete)

@@ -95,6 +95,15 @@ def test_state_set_by_one_agency_is_gone_for_the_next(warm):
     assert [c.execution_count for c in executed.cells] == [1, 2, 3, 4, 5]  # numbered as in a fresh kernel
 
 
+def test_kernel_is_recycled_after_many_notebooks(warm, monkeypatch):
+    """Memory stays flat over any batch: after RECYCLE_AFTER notebooks a fresh kernel takes over."""
+    monkeypatch.setattr(kernels, "RECYCLE_AFTER", 2)
+    tmp = warm
+    nb = notebook(tmp / "p.ipynb", PID)
+    pids = [pid_of(run(nb, tmp / f"p{i}.out.ipynb", agency="甲")) for i in range(3)]
+    assert pids[0] == pids[1] != pids[2]
+
+
 def test_hung_kernel_is_replaced(warm):
     tmp = warm
     hung = notebook(tmp / "h.ipynb", PID, "import time\ntime.sleep(60)")

@@ -66,6 +66,8 @@ def test_wheel_carries_notebooks_templates_and_the_papermill_engine(tmp_path):
         "govkit/render/templates/nbconvert/govkit/index.html.j2",
         "govkit/render/templates/nbconvert/govkit/conf.json",
         "govkit/render/report.css",
+        "govkit/jupyter/voila/templates/govkit/index.html.j2",
+        "govkit/jupyter/voila/templates/govkit/conf.json",
         "govkit/district/district.css",
         "govkit/formats/format_2019.yaml",
         "govkit/formats/format_2021.yaml",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from typer.testing import CliRunner
 
 from govkit import cli, datafile
 from govkit.dataset import read_tidy, untidy, write_tidy
+from govkit.errors import DataFileError
 from govkit.model import Report
 from govkit.paths import safe_name
 from govkit.render import render_page
@@ -45,6 +47,14 @@ NAMES = [
     "../../逃逸镇",
     "CON",
 ]
+# Markup is refused in agency names (see test_markup_agency_names_are_refused); names that reach data
+# files attack attribute quoting and templates instead, the markup itself comes through prose and sub-rows.
+FILE_NAMES = [
+    '"\' onmouseover="window.__pwned=1" x=\'镇',
+    "{{ 7*7 }}${7*7}街道",
+    "../../逃逸镇",
+    "CON",
+]
 FORMULAS = ['=HYPERLINK("http://evil.example/","点我")', "+1+1", "-2+3", "@SUM(A1:A9)", "=cmd|' /C calc'!A0"]
 
 
@@ -58,7 +68,7 @@ def hostile_report(agency: str, year: int = 2021, seed: int = 1) -> Report:
     return report
 
 
-def write_reports(folder: Path, names: list[str] = NAMES, year: int = 2021) -> list[Path]:
+def write_reports(folder: Path, names: list[str] = FILE_NAMES, year: int = 2021) -> list[Path]:
     paths = []
     for n, name in enumerate(names):
         report = hostile_report(name, year, seed=n + 1)
@@ -137,7 +147,16 @@ def district_html(tmp_path_factory) -> str:
 
 
 def test_district_view_shows_attacks_as_text(district_html):
-    assert_inert(district_html, NAMES[:2])
+    assert_inert(district_html, FILE_NAMES[:2])
+
+
+def test_markup_agency_names_are_refused(tmp_path):
+    for name in NAMES[:2]:
+        with pytest.raises(DataFileError, match="meta.agency.*标记符号"):
+            datafile.save(hostile_report(name), tmp_path / "x.yaml")
+        text = datafile.dumps(hostile_report("示例镇")).replace("示例镇", json.dumps(name, ensure_ascii=False), 1)
+        with pytest.raises(DataFileError, match="meta.agency.*标记符号"):
+            datafile.loads(text)
 
 
 # -- fast: spreadsheets and CSV never carry a formula taken from input --------------------------
@@ -299,7 +318,7 @@ def test_pages_are_inert_in_chromium(tmp_path, district_html):
     texts = open_in_chromium({"report": render_page(report, mode="review"), "index": index, "district": district_html})
     assert PAYLOADS[0] in texts["report"] and NAMES[0] in texts["report"]
     assert PAYLOADS[0] in texts["index"] and NAMES[1] in texts["index"]
-    assert NAMES[0] in texts["district"]
+    assert FILE_NAMES[0] in texts["district"]
 
 
 @pytest.mark.slow
@@ -339,15 +358,20 @@ def test_real_batch_with_pdf_and_district_is_inert(tmp_path):
     htmls = sorted(
         p for p in written if p.suffix == ".html" and p.parent == out / "public" / "2021" and ".图解" not in p.name
     )
-    assert len(htmls) == len(NAMES)
+    assert len(htmls) == len(FILE_NAMES)
+    tujie = sorted(p for p in written if p.name.endswith(".图解.html") and p.parent == out / "public" / "2021")
+    assert len(tujie) == len(FILE_NAMES)  # each report's 图解 page is inert too, with the name shown as text
+    for path in tujie:  # the 图解 shows the agency name, not the prose
+        soup = assert_inert(path.read_text(encoding="utf-8"), [])
+        assert any(name in soup.get_text() for name in FILE_NAMES)
     pages: dict[str, str | Path] = {p.stem: p for p in htmls}
     pages["index"] = out / "public" / "index.html"
     pages["district"] = out / "public" / "district-2021.html"
     texts = open_in_chromium(pages)
-    for name in NAMES:
+    for name in FILE_NAMES:
         assert any(name in text for key, text in texts.items() if key not in ("index", "district")), name
         assert name in texts["index"]
-    assert NAMES[0] in texts["district"]
+    assert FILE_NAMES[0] in texts["district"]
     for path in htmls:
         assert_inert(path.read_text(encoding="utf-8"), PAYLOADS)
         pdf = path.with_suffix(".pdf")

@@ -26,7 +26,7 @@ def inputs_hash(files: list[Path], options: Options, notebook: Path) -> str:
     return h.hexdigest()
 
 
-def district_page(files: list[Path], layout: Layout) -> tuple[Path, bool]:
+def district_page(files: list[Path], layout: Layout, links: dict | None = None) -> tuple[Path, bool]:
     """Write the district page to the site folder unless its inputs are unchanged; return it and whether it was built.
 
     Raises:
@@ -36,6 +36,7 @@ def district_page(files: list[Path], layout: Layout) -> tuple[Path, bool]:
 
     record_path = layout.internal / RECORD
     key = inputs_hash(files, Options(mode=layout.mode), bundled_notebook("district.ipynb"))
+    key = hashlib.sha256((key + json.dumps(links or {}, ensure_ascii=False, sort_keys=True)).encode()).hexdigest()
     try:
         record = json.loads(record_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -46,6 +47,6 @@ def district_page(files: list[Path], layout: Layout) -> tuple[Path, bool]:
             return page, False
     from govkit.district import render_district  # charts and pandas: only when the page is built
 
-    page = render_district(files, layout.site)
+    page = render_district(files, layout.site, links=links)
     write_if_changed(record_path, json.dumps({"inputs": key, "page": page.name}, indent=1) + "\n")
     return page, True

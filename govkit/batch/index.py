@@ -125,3 +125,25 @@ def write_index(
     path = Path(out) / "index.html"
     write_if_changed(path, html)
     return path
+
+
+def district_links(
+    results: list[Result], statuses: Mapping[str, str] | None = None
+) -> dict[int, dict[str, dict[str, str | None]]]:
+    """Per year and agency: its report page (relative to the output folder) and its status in words.
+
+    A report that failed, or that waits for approval or was changed after it, gets no link, so that the
+    district page never points at a page that is not there.
+    """
+    statuses = statuses or {}
+    links: dict[int, dict[str, dict[str, str | None]]] = {}
+    for r in results:
+        if r.year is None or not r.agency:
+            continue
+        key = statuses.get(r.data_file) or r.check_status
+        linked = r.ok and r.html and key not in ("failed", "pending", "modified")
+        links.setdefault(r.year, {})[r.agency] = {
+            "href": _href(r.html) if linked else None,
+            "status": STATUS_LABEL[key],
+        }
+    return links

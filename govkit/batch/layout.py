@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from govkit.paths import safe_name
+from govkit.paths import output_stem
 
 PUBLIC = "public"
 INTERNAL = "internal"
@@ -45,7 +45,7 @@ class Layout:
 
     def name(self, agency: str) -> str:
         """The file-name stem of an agency's report in this mode (review copies say so)."""
-        return f"{safe_name(agency)}-{REVIEW_MARK}" if self.review else safe_name(agency)
+        return f"{output_stem(agency)}-{REVIEW_MARK}" if self.review else output_stem(agency)
 
     def page(self, agency: str, year: int) -> str:
         """The report page relative to :attr:`site` (``<year>/<name>.html``)."""

@@ -12,12 +12,16 @@ import shutil
 from collections.abc import Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 from govkit.batch import ledger
 from govkit.batch.layout import REVIEW_MARK, Layout
 from govkit.batch.models import Options, Result
+
+if TYPE_CHECKING:
+    pass
 from govkit.errors import GovkitError
-from govkit.fs import atomic_write, write_if_changed
+from govkit.fs import atomic_write, ensure_folder, write_if_changed
 from govkit.paths import bundled_notebook
 
 
@@ -294,6 +298,32 @@ def _release_claims(layout: Layout, batch_id: str) -> None:
             pass
 
 
+def _lock_output(out: Path) -> IO[bytes] | None:
+    """Mark ``out`` as in use by this run; remove what killed runs left there when no other run uses it.
+
+    Every run holds a shared lock on ``out/.govkit.lock`` until it ends (the kernel drops it when a
+    process dies, even by SIGKILL). A run that can take the lock exclusively is alone, so every
+    claim and temporary file in ``out`` is a leftover of a killed run and is removed.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not on POSIX: leftovers stay hidden, the next run ignores them
+        return None
+    try:
+        handle = open(out / ".govkit.lock", "ab")  # noqa: SIM115 - held open until the run ends
+    except OSError:
+        return None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fcntl.flock(handle, fcntl.LOCK_SH)  # another run is active: its claims are not leftovers
+        return handle
+    for leftover in [*out.glob("*/.*.claim"), *out.glob(".*.tmp"), *out.glob("*/.*.tmp")]:
+        leftover.unlink(missing_ok=True)
+    fcntl.flock(handle, fcntl.LOCK_SH)
+    return handle
+
+
 def _fail(result: Result, stage: str, message: str) -> Result:
     """Mark a result failed; its staged pages are never moved into place, so it links none."""
     result.status, result.stage, result.error = "failed", stage, message
@@ -369,7 +399,7 @@ def render_all(
     workers: int | None = None,
     progress: bool = True,
     force: bool = False,
-    district: str | None = None,
+    district: bool = False,
 ) -> list[Result]:
     """Render every data file into ``out``; print PDFs (if asked); publish; write the index and manifest.
 
@@ -392,15 +422,37 @@ def render_all(
         workers: processes of the default pool (default: ``os.cpu_count()``).
         progress: show a tqdm progress bar.
         force: render every agency, changed or not.
-        district: the district page, linked from the index (a path inside the site folder).
+        district: also write the district page (rebuilt only when its inputs changed), linked from the index.
 
     Returns:
         One result per file, sorted by year and agency.
     """
+    paths = [Path(f) for f in files]
+    out = Path(out)
+    notebook_path(options)  # fails early, once, if the notebook is missing
+    ensure_folder(out)
+    lock = _lock_output(out)
+    try:
+        return _render_locked(paths, out, options, executor, workers, progress, force, district)
+    finally:
+        if lock is not None:
+            lock.close()
+
+
+def _render_locked(
+    files: list[Path],
+    out: Path,
+    options: Options,
+    executor: Executor | None,
+    workers: int | None,
+    progress: bool,
+    force: bool,
+    district: bool,
+) -> list[Result]:
     from tqdm import tqdm
 
     from govkit.batch.incremental import Build, file_hash
-    from govkit.batch.index import status_of, write_index
+    from govkit.batch.index import district_links, status_of, write_index
     from govkit.batch.manifest import write_manifest
 
     paths = [Path(f) for f in files]
@@ -470,7 +522,13 @@ def render_all(
     results.sort(key=lambda r: (r.year or 0, r.agency, r.data_file))
     write_manifest(results, layout.manifest, options)
     statuses = {r.data_file: status_of(r) for r in results}
-    write_index([_for_index(r) for r in results], layout.site, options, statuses=statuses, district=district)
+    link = None
+    if district:
+        from govkit.batch.district import district_page
+
+        page, _ = district_page(paths, layout, links=district_links(results, statuses))
+        link = page.relative_to(layout.site).as_posix()
+    write_index([_for_index(r) for r in results], layout.site, options, statuses=statuses, district=link)
     build.save()
     return results
 

@@ -22,6 +22,13 @@ registry.declare(
     title="数据文件无法读取",
     message="数据文件无法读取（YAML 语法、字段或数值不符合要求），须改正后才能检查",
 )
+registry.declare(
+    "previous-unreadable",
+    "warning",
+    "datafile",
+    title="上年数据文件无法读取",
+    message="同一机关上年的数据文件无法读取，跨年度检查未进行；须改正上年文件",
+)
 
 _IMPORT = (
     ("import-missing-table", "缺少表格", "已发布的报告中没有找到某张统计表，其单元格全部留空"),

@@ -85,4 +85,25 @@ def check_paths(paths: list[str | os.PathLike[str]]) -> list[FileResult]:
             previous, previous_path = None, None
         result.previous = previous_path
         result.findings = run_checks(report, previous)
+        if previous is None:
+            result.findings.extend(previous_unreadable(result.path, report))
     return results
+
+
+def previous_unreadable(path: Path, report: Report) -> list[Finding]:
+    """A finding naming last year's file of the agency if it is there but cannot be read (else none)."""
+    exc = datafile.unreadable_previous(
+        Path(path).resolve().parent.parent, report.meta.agency, report.meta.year - 1, Path(path).name
+    )
+    if exc is None:
+        return []
+    return [
+        registry.finding(
+            "previous-unreadable",
+            f"上年数据文件无法读取，跨年度检查未进行：{exc}",
+            expected="可读取的上年数据文件",
+            actual=str(exc),
+            agency=report.meta.agency,
+            year=report.meta.year,
+        )
+    ]

@@ -324,9 +324,9 @@ def section_statements(report: Report, sid: str, text: str) -> Iterator[Statemen
                     start, end = match.span("n")
                     yield Statement(quantity.id, value, sid, clause, (offset + start, offset + end))
             for pattern in zeros:
-                match = pattern.search(clause)
-                if match and not any(match.start() < b and a < match.end() for a, b in taken):
-                    taken.append(match.span())
+                zero = pattern.search(clause)
+                if zero and not any(zero.start() < b and a < zero.end() for a, b in taken):
+                    taken.append(zero.span())
                     yield Statement(quantity.id, 0, sid, clause)
 
 

@@ -7,10 +7,11 @@ that finds errors gives exit code 1.
 from __future__ import annotations
 
 import sys
+from typing import Any, TextIO
 
 import typer
 
-from govkit.errors import GovkitError
+from govkit.errors import GovkitError, escape_controls
 
 app = typer.Typer(
     name="govkit",
@@ -48,7 +49,7 @@ def _register() -> None:
     _fold_long_help()
     if app.registered_commands:
         return
-    from govkit.cli import approve, check, export, link_prose, new, render
+    from govkit.cli import approve, check, export, link_prose, new, render, serve
     from govkit.cli import import_ as import_module
 
     app.command("check")(check.command)
@@ -58,11 +59,29 @@ def _register() -> None:
     app.command("import")(import_module.command)
     app.command("export")(export.command)
     app.command("link-prose")(link_prose.command)
+    app.command("serve")(serve.command)
+
+
+class _EscapingStream:
+    """A text stream that escapes control characters (terminal escapes from data files) before printing."""
+
+    def __init__(self, stream: TextIO):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(escape_controls(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def main() -> None:
     """Entry point of the console script."""
     _register()
+    # Whatever reaches the terminal passes here: a U+009B or ESC from a data file cannot act on it.
+    sys.stdout = _EscapingStream(sys.stdout)  # type: ignore[assignment]
+    sys.stderr = _EscapingStream(sys.stderr)  # type: ignore[assignment]
     try:
         app()
     except GovkitError as exc:

@@ -10,7 +10,7 @@ import typer
 from govkit import datafile, fs
 from govkit.errors import GovkitError
 from govkit.model import Report
-from govkit.paths import safe_name
+from govkit.paths import agency_key, output_stem
 
 if TYPE_CHECKING:
     from govkit.dataset import Kind
@@ -26,6 +26,9 @@ def command(
         Path | None, typer.Option("--csv", help="把全部报告的表格数据写成一个 CSV 文件（每个单元格一行）")
     ] = None,
     parquet: Annotated[Path | None, typer.Option("--parquet", help="把全部报告的表格数据写成一个 Parquet 文件")] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="覆盖同一机关同一年度已有的工作簿（不同机关的工作簿从不覆盖）")
+    ] = False,
 ) -> None:
     """导出数据文件：Excel 工作簿（供乡镇、部门填写后交回导入），或整理成一张数据表（CSV/Parquet）。"""  # noqa: D415
     if xlsx is None and csv is None and parquet is None:
@@ -34,13 +37,8 @@ def command(
     if not files:
         raise GovkitError("没有找到数据文件（.yaml）")
     reports: list[Report] = [datafile.load(path) for path in files]
-    if xlsx is not None:
-        from govkit.xlsx import workbook_bytes
-
-        for report in reports:
-            target = xlsx / str(report.meta.year) / f"{safe_name(report.meta.agency)}.xlsx"
-            fs.atomic_write(target, workbook_bytes(report))
-            typer.echo(f"已导出 {report.source} → {target}")
+    if xlsx is not None and not _export_workbooks(reports, xlsx, replace):
+        raise typer.Exit(2)
     kinds: tuple[tuple[Path | None, Kind], ...] = ((csv, "csv"), (parquet, "parquet"))
     for path, kind in kinds:
         if path is not None:
@@ -48,3 +46,44 @@ def command(
 
             write_tidy(reports, path, kind)
             typer.echo(f"已导出 {len(reports)} 份报告的表格数据 → {path}")
+
+
+def _export_workbooks(reports: list[Report], folder: Path, replace: bool) -> bool:
+    """One workbook per report; False if any was refused (conflicts, another agency's workbook, no --replace)."""
+    from govkit.xlsx import workbook_bytes
+
+    conflicts = datafile.identity_conflicts(
+        {Path(str(r.source)): (r.meta.agency, r.meta.year) for r in reports if r.source is not None}
+    )
+    ok = True
+    for report in reports:
+        target = folder / str(report.meta.year) / f"{output_stem(report.meta.agency)}.xlsx"
+        try:
+            if Path(str(report.source)) in conflicts:
+                raise GovkitError(conflicts[Path(str(report.source))])
+            if target.exists():
+                _check_workbook_owner(target, report.meta.agency, replace)
+            fs.atomic_write(target, workbook_bytes(report))
+        except GovkitError as exc:
+            typer.echo(f"错误：{exc}", err=True)
+            ok = False
+            continue
+        typer.echo(f"已导出 {report.source} → {target}")
+    return ok
+
+
+def _check_workbook_owner(target: Path, agency: str, replace: bool) -> None:
+    """Refuse to replace a workbook of another agency (or an unreadable one), or any without ``replace``."""
+    from govkit.importers.office_guard import open_workbook
+    from govkit.xlsx import META_SHEET, read_meta_sheet
+
+    try:
+        book = open_workbook(target)
+        owner = read_meta_sheet(book[META_SHEET]).get("agency") if META_SHEET in book.sheetnames else None
+    except Exception:  # noqa: BLE001 - whatever it is, it is not a workbook of this agency
+        owner = None
+    if owner is None or agency_key(owner) != agency_key(agency):
+        whose = f"另一机关「{owner}」的工作簿" if owner else "无法识别所属机关的文件"
+        raise GovkitError(f"{target} 是{whose}，不会被「{agency}」覆盖；请核对机关名称或换一个输出文件夹")
+    if not replace:
+        raise GovkitError(f"{target} 已存在（同一机关「{owner}」）；确需覆盖请加 --replace")

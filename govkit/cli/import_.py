@@ -9,7 +9,7 @@ import typer
 
 from govkit import datafile
 from govkit.checks import Finding, run_checks
-from govkit.errors import GovkitError
+from govkit.errors import GovkitError, one_line
 from govkit.importers import Given, ImportResult, import_file
 from govkit.model import LEVELS
 
@@ -29,41 +29,54 @@ def command(
     format_: Annotated[
         str | None, typer.Option("--format", help="统计表格式：2019 或 2021（默认按表头判断，没有表格时按年度）")
     ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="覆盖同一机关同一年度已有的数据文件（不同机关的文件从不覆盖）")
+    ] = False,
 ) -> None:
     """导入已发布的政府信息公开工作年度报告（文字、Markdown、网页、PDF、Word、Excel），生成机关数据文件，并列出缺失、无法识别之处和检查结果。"""  # noqa: D415,E501
     failed = refused = 0
-    written: dict[Path, Path] = {}
     try:
         given = Given(year=year, agency=agency.strip() if agency else None, level=level, format=format_)
     except GovkitError as exc:
         typer.echo(f"错误：{exc}", err=True)
         raise typer.Exit(2) from None
+    imported: dict[Path, ImportResult] = {}
     for path in files:
         try:
-            result = import_file(path, given)
+            imported[path] = import_file(path, given)
         except GovkitError as exc:
             typer.echo(f"错误：{exc}", err=True)
             failed += 1
-            continue
+    # Two reports of one identity (or one file name) are both refused: neither replaces the other.
+    conflicts = datafile.identity_conflicts(
+        {p: (r.report.meta.agency, r.report.meta.year) for p, r in imported.items()}
+    )
+    for path, result in imported.items():
         report = result.report
         incomplete = result.incomplete
+        if path in conflicts:
+            typer.echo(f"错误：{conflicts[path]}", err=True)
+            failed += 1
+            continue
         target = datafile.default_path(out, report.meta)
         if strict and incomplete:
             typer.echo(
                 f"未导入 {path}：{report.title}（{result.kind}）有 {len(incomplete)} 处缺失或无法识别，--strict 下不写文件"
             )
             refused += 1
-        elif target in written:
-            typer.echo(f"错误：{path} 与 {written[target]} 是同一机关同一年度的报告，未重复写入 {target}", err=True)
-            failed += 1
-            continue
         else:
             existed = target.exists()
-            datafile.save(report, target)
-            written[target] = path
+            try:
+                if existed:
+                    datafile.check_owner(target, report.meta.agency, replace)
+                datafile.save(report, target)
+            except GovkitError as exc:
+                typer.echo(f"错误：{path}：{exc}", err=True)
+                failed += 1
+                continue
             typer.echo(
                 f"已导入 {path}（{result.kind}，{report.format.version} 版格式）→ {target}"
-                f"{'（覆盖原文件）' if existed else ''}：{_summary(result)}"
+                f"{'（覆盖原文件，同一机关）' if existed else ''}：{_summary(result)}"
             )
         for finding in result.findings:
             # Severity stays as the rule declares it; --strict refuses the file for these instead.
@@ -91,4 +104,4 @@ def _summary(result: ImportResult) -> str:
 def _line(stage: str, finding: Finding) -> str:
     place = f" {finding.place}" if finding.place else ""
     line = f"（原文第 {finding.line} 行）" if finding.line else ""
-    return f"  [{stage}·{finding.severity_label}] {finding.rule}{place}{line}：{finding.message}"
+    return one_line(f"  [{stage}·{finding.severity_label}] {finding.rule}{place}{line}：{finding.message}")

@@ -81,22 +81,18 @@ def command(
         correction=correction.strip(),
     )
     layout = Layout(Path(out), mode)
-    page, rebuilt = None, False
-    if district:  # first, so that the index links it; rebuilt only when one of its inputs changed
-        from govkit.batch.district import district_page
-
-        page, rebuilt = district_page(files, layout)
-    link = page.relative_to(layout.site).as_posix() if page is not None else None
     if scheduler:
         from govkit.batch.cluster import dask_executor
 
         with dask_executor(scheduler, kernel_name=options.kernel_name) as executor:
-            results = render_all(files, out, options, executor=executor, progress=not quiet, force=force, district=link)
+            results = render_all(
+                files, out, options, executor=executor, progress=not quiet, force=force, district=district
+            )
     else:
-        results = render_all(files, out, options, workers=workers, progress=not quiet, force=force, district=link)
+        results = render_all(files, out, options, workers=workers, progress=not quiet, force=force, district=district)
     code = summarize(results, layout)
-    if page is not None:
-        typer.echo(f"全区汇总：{page}{'' if rebuilt else '（输入没有变化，未重新生成）'}")
+    if district:
+        typer.echo(f"全区汇总：{layout.site}/district-{max((r.year or 0) for r in results)}.html")
     if code:
         raise typer.Exit(code)
 

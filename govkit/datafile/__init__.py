@@ -13,7 +13,18 @@ file) and :mod:`.discover` (where data files are). Atomic writing itself is :mod
 from __future__ import annotations
 
 from govkit.cells import MAX_COUNT
-from govkit.datafile.discover import COPY_MARK, MAX_SCAN, default_path, discover, find_agency_file, is_data_file
+from govkit.datafile.discover import (
+    COPY_MARK,
+    MAX_SCAN,
+    check_owner,
+    default_path,
+    discover,
+    find_agency_file,
+    identity_conflicts,
+    is_data_file,
+    peek_identity,
+    unreadable_previous,
+)
 from govkit.datafile.parse import MAX_BYTES, MAX_DEPTH
 from govkit.datafile.walk import (
     META_KEYS,
@@ -47,7 +58,11 @@ __all__ = [
     "default_path",
     "discover",
     "dumps",
+    "check_owner",
     "find_agency_file",
+    "identity_conflicts",
+    "peek_identity",
+    "unreadable_previous",
     "is_data_file",
     "load",
     "loads",

@@ -25,7 +25,18 @@ from govkit.formats import (
     format_for_year,
     load_format,
 )
-from govkit.model import LEVELS, PREAMBLE, SECTION_IDS, Meta, Report, Value, has_control_chars, too_many_subrows
+from govkit.model import (
+    LEVELS,
+    PREAMBLE,
+    SECTION_IDS,
+    Meta,
+    Report,
+    Value,
+    has_control_chars,
+    name_problem,
+    prose_problem,
+    too_many_subrows,
+)
 
 RAW_KEY = "raw"  # a cell written {raw: 'abc'}: text that is not a value, kept as it was typed
 MAX_RAW = 500
@@ -34,6 +45,10 @@ TOP_KEYS = ("format", "meta", "sections", "tables")
 META_KEYS = ("agency", "short_name", "level", "district", "year", "published")
 SECTION_KEYS = (PREAMBLE, *SECTION_IDS)
 TABLE_IDS = ("二", "三", "四")
+
+
+def section_label(key: str) -> str:
+    return "正文开头" if key == PREAMBLE else f"正文第{key}部分"
 
 
 def breaks_yaml_name(text: str) -> bool:
@@ -168,8 +183,9 @@ class _Reader:
             return None
         if not isinstance(value, str):
             raise self.fail(f"「{key}」应为文字，实为「{quote(value)}」", node, key, f"meta.{key}")
-        if breaks_yaml_name(value) or len(value) > 200:
-            raise self.fail(f"「{key}」含有换行或控制字符，或超过 200 字", node, key, f"meta.{key}")
+        problem = name_problem(value) or ("含有换行" if breaks_yaml_name(value) else None)
+        if problem:
+            raise self.fail(f"「{key}」{problem}：「{quote(value)}」", node, key, f"meta.{key}")
         return value.strip()
 
     def date(self, node: CommentedMap, key: str) -> date | None:
@@ -212,6 +228,9 @@ class _Reader:
                 continue
             if not isinstance(value, str):
                 value = str(value)
+            problem = prose_problem(value)
+            if problem:
+                raise self.fail(f"{section_label(key)}{problem}，请精简", node, key, f"sections.{key}")
             out[key] = value.strip("\n")
         return out
 

@@ -18,11 +18,11 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 
 from govkit.cells import CellError, validate
 from govkit.datafile.parse import MAX_BYTES, quote, yaml_engine
-from govkit.datafile.walk import RAW_KEY, SECTION_KEYS, TABLE_IDS, breaks_yaml_name
+from govkit.datafile.walk import RAW_KEY, SECTION_KEYS, TABLE_IDS, breaks_yaml_name, section_label
 from govkit.errors import DataFileError
 from govkit.formats import ColPath, ColumnSpec, RowPath
 from govkit.fs import atomic_write
-from govkit.model import LEVELS, PREAMBLE, Report, Value
+from govkit.model import LEVELS, PREAMBLE, Report, Value, name_problem, prose_problem
 
 _YAML_BREAKS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
 HEADER = (
@@ -161,10 +161,11 @@ def check_meta(report: Report) -> None:
             if required:
                 raise DataFileError(where, f"「{key}」不能为空", where=f"meta.{key}")
             return
-        if not isinstance(value, str) or breaks_yaml_name(value) or len(value) > 200:
-            raise DataFileError(
-                where, f"「{key}」含有换行或控制字符，或超过 200 字：「{quote(value)}」", where=f"meta.{key}"
-            )
+        if not isinstance(value, str):
+            raise DataFileError(where, f"「{key}」应为文字，实为「{quote(value)}」", where=f"meta.{key}")
+        problem = name_problem(value) or ("含有换行" if breaks_yaml_name(value) else None)
+        if problem:
+            raise DataFileError(where, f"「{key}」{problem}：「{quote(value)}」", where=f"meta.{key}")
 
     text("agency", m.agency, required=True)
     text("short_name", m.short_name)
@@ -173,6 +174,10 @@ def check_meta(report: Report) -> None:
         raise DataFileError(where, f"年度应为 2008–2100 之间的整数，实为「{quote(m.year)}」", where="meta.year")
     if m.level not in LEVELS:
         raise DataFileError(where, f"机关层级「{quote(m.level)}」无效；可用：{'、'.join(LEVELS)}", where="meta.level")
+    for key, prose in report.sections.items():
+        problem = prose_problem(prose or "")
+        if problem:
+            raise DataFileError(where, f"{section_label(key)}{problem}，请精简", where=f"sections.{key}")
     for table_id, rows in report.subrows.items():
         for names in rows.values():
             for name in names:

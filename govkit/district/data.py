@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from govkit import datafile
 from govkit.errors import DataFileError, GovkitError
 from govkit.model import Report
+from govkit.ordering import agency_key, district_order
 
 
 class DistrictError(GovkitError):
@@ -25,17 +26,20 @@ class District:
         year: the year on view.
         previous_years: earlier years shown in the trends, oldest first.
         errors: data files that could not be read (shown, never fatal).
+        order: the district's own order of agencies (``order.txt`` of the params folders), if any.
     """
 
     reports: dict[int, dict[str, Report]]
     year: int
     previous_years: list[int]
     errors: list[DataFileError] = field(default_factory=list)
+    order: list[str] = field(default_factory=list)
 
     @property
     def current(self) -> list[Report]:
-        """This year's reports, by agency name."""
-        return [self.reports[self.year][name] for name in sorted(self.reports.get(self.year, {}))]
+        """This year's reports in the district's order (:func:`govkit.ordering.agency_key`, as in the index)."""
+        reports = self.reports.get(self.year, {}).values()
+        return sorted(reports, key=lambda r: agency_key(r.meta.agency, r.meta.level, self.order))
 
     @property
     def years(self) -> list[int]:
@@ -74,7 +78,8 @@ def load_district(
         paths = [paths]
     reports: dict[int, dict[str, Report]] = {}
     errors: list[DataFileError] = []
-    for path in datafile.discover(list(paths)):
+    files = datafile.discover(list(paths))
+    for path in files:
         try:
             report = datafile.load(path)
         except DataFileError as exc:
@@ -102,4 +107,5 @@ def load_district(
         if previous_years is None
         else sorted(int(y) for y in previous_years if int(y) in reports and int(y) < year)
     )
-    return District(reports=reports, year=year, previous_years=chosen, errors=errors)
+    order = district_order(files)
+    return District(reports=reports, year=year, previous_years=chosen, errors=errors, order=order)

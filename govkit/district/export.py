@@ -7,6 +7,7 @@ script, charts inline, nothing fetched from the network.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from govkit.district.data import DistrictError, load_district
@@ -27,6 +28,7 @@ def render_district(
     year: int | None = None,
     previous_years: list[int] | None = None,
     kernel_name: str = "python3",
+    links: Mapping[int, dict[str, dict[str, str | None]]] | None = None,
 ) -> Path:
     """Execute the district notebook over the data files under ``paths`` and export it to HTML.
 
@@ -36,6 +38,8 @@ def render_district(
         year: the year on view; the latest year found if None.
         previous_years: earlier years for the trends; every earlier year found if None.
         kernel_name: the Jupyter kernel that runs the notebook.
+        links: per year and agency, its report page relative to ``out`` and its status in words
+            (:meth:`govkit.district.DistrictView.load`); an agency not in it is named without a link.
 
     Returns:
         The written page, ``out/district-<year>.html``.
@@ -53,7 +57,12 @@ def render_district(
     notebook = notebook_path()
     if not notebook.is_file():
         raise DistrictError(f"找不到全区汇总笔记本 {notebook}")
-    parameters = {"params_dir": files, "year": district.year, "previous_years": district.previous_years}
+    parameters = {
+        "params_dir": files,
+        "year": district.year,
+        "previous_years": district.previous_years,
+        "links": (links or {}).get(district.year, {}),
+    }
     with tempfile.TemporaryDirectory(prefix="govkit-district-") as tmp:
         executed = Path(tmp) / "district.ipynb"
         try:

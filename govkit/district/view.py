@@ -57,13 +57,26 @@ class DistrictView:
 
     district: District
     notes: list[str] = field(default_factory=list)
+    links: dict[str, dict[str, str | None]] = field(default_factory=dict)
 
     @classmethod
     def load(
-        cls, params_dir: str | os.PathLike[str] | list, year: int | None = None, previous_years: list[int] | None = None
+        cls,
+        params_dir: str | os.PathLike[str] | list,
+        year: int | None = None,
+        previous_years: list[int] | None = None,
+        links: dict[str, dict[str, str | None]] | None = None,
     ) -> DistrictView:
-        """Read the data files under ``params_dir`` (a folder, a file, or a list of them)."""
-        return cls(load_district(params_dir, year, previous_years))
+        """Read the data files under ``params_dir`` (a folder, a file, or a list of them).
+
+        Args:
+            params_dir: data files or folders.
+            year: the year on view; the latest year found if None.
+            previous_years: earlier years for the trends; every earlier year found if None.
+            links: per agency of the year on view, ``{"href": its report page relative to this page or None,
+                "status": its publication status in words}``; an agency not in it is named without a link.
+        """
+        return cls(load_district(params_dir, year, previous_years), links=dict(links or {}))
 
     # -- computed parts --------------------------------------------------------------------
 
@@ -169,6 +182,7 @@ class DistrictView:
             total_errors=sum(n for (_, _, s), n in m.counts.items() if s == "error"),
             total_warnings=sum(n for (_, _, s), n in m.counts.items() if s == "warning"),
             severity_label=SEVERITY_LABELS,
+            links=self.links,
         )
 
     def rollup_html(self) -> str:
@@ -223,6 +237,7 @@ class DistrictView:
             min_gap=f"{MIN_GAP:.0%}",
             handled=HANDLED.label,
             charts=[Markup(chart1), Markup(chart2)],
+            links=self.links,
         )
 
     def trends_html(self) -> str:
@@ -257,7 +272,14 @@ class DistrictView:
             }
             for c in self.carry_over
         ]
-        return _render("trends.html.j2", trends=trends, per_agency=per_agency, carry=carry, received=RECEIVED.label)
+        return _render(
+            "trends.html.j2",
+            trends=trends,
+            per_agency=per_agency,
+            carry=carry,
+            received=RECEIVED.label,
+            links=self.links,
+        )
 
     def html(self) -> str:
         """The whole overview as one fragment (what the notebook shows, in order)."""
@@ -272,6 +294,8 @@ def _render(template: str, **context: object) -> str:
 
 @cache
 def _css() -> str:
-    """The page's own styles, then the report's (the roll-up tables use the report's layout)."""
-    own = resources.files("govkit.district").joinpath("district.css").read_text(encoding="utf-8")
-    return own + report_css()
+    """The page's own styles, then the report's (the roll-up tables use the report's layout), then its print styles."""
+    package = resources.files("govkit.district")
+    own = package.joinpath("district.css").read_text(encoding="utf-8")
+    landscape = package.joinpath("print.css").read_text(encoding="utf-8")  # after the report's portrait @page
+    return own + report_css() + landscape

@@ -19,6 +19,7 @@ from datetime import date
 
 from govkit.checks.registry import registry
 from govkit.datafile import breaks_yaml_name
+from govkit.datafile.parse import quote
 from govkit.errors import ImportFailed, one_line
 from govkit.findings import Finding
 from govkit.formats import (
@@ -46,7 +47,7 @@ from govkit.importers.labels import Label, LabelIndex, index_for
 from govkit.importers.meta import Given, Title, find_published, find_title, is_date_line, resolve_meta
 from govkit.importers.placement import Placement, place, relations
 from govkit.importers.sections import heading_of, is_attachment_marker, is_chrome, is_prose
-from govkit.model import PREAMBLE, SECTION_IDS, Meta, Report, Value, too_many_subrows
+from govkit.model import PREAMBLE, SECTION_IDS, Meta, Report, Value, name_problem, too_many_subrows
 
 SECTION_TABLE = {"二": "二", "三": "三", "四": "四"}
 SECTION_NAMES = {
@@ -256,7 +257,7 @@ class _Mapper:
             if "published" in hints
             else find_published([*paragraphs, *self.row_texts()], max(headings, default=len(paragraphs)))
         )
-        return resolve_meta(
+        meta = resolve_meta(
             paragraphs,
             title,
             hints,
@@ -265,6 +266,11 @@ class _Mapper:
             published,
             lambda rule, message, at: self.note(rule, message, line=self.source_line(at)),
         )
+        for label, value in (("机关名称", meta.agency), ("简称", meta.short_name), ("所属地区", meta.district)):
+            problem = name_problem(value) if value else None
+            if problem:
+                raise ImportFailed(f"{self.name}：{label}「{quote(value)}」{problem}，未导入")
+        return meta
 
     def source_line(self, paragraph: int | None) -> int:
         """The line number (as the cell tokens count them) of a paragraph; 0 when there is none."""
@@ -621,7 +627,7 @@ class _Tables:
         if names:
             reason = too_many_subrows(len(names))
             if reason:
-                raise ImportFailed(f"{self.name}：表{table}「{'/'.join(row)}」{reason}")
+                raise ImportFailed(f"{self.m.name}：表{table}「{'/'.join(row)}」{reason}")
             self.report.split_row(table, row, list(names))
             for name, values in names.items():
                 self.put(table, (*row, name), values)

@@ -14,6 +14,8 @@ from govkit.errors import ImportFailed
 from govkit.importers.document import Document, Paragraph, Table
 
 MAX_BYTES = 20_000_000
+MAX_TEXT_BYTES = 5_000_000  # text and web pages: a real report is < 200 KB, a heavy portal page < 2 MB
+MAX_TEXT_LINES = 20_000  # lines of a text report (a real one has < 1,000); checked before any parsing
 _BLOCK_TAGS = frozenset(
     {
         "p",
@@ -68,7 +70,14 @@ def read(data: bytes, name: str) -> Document:
         from govkit.importers.pdf import read_pdf
 
         return read_pdf(data, name)
+    if len(data) > MAX_TEXT_BYTES:
+        raise ImportFailed(
+            f"{name}：文本或网页文件过大（{len(data)} 字节，上限 {MAX_TEXT_BYTES} 字节），不像是一份年度报告"
+        )
     text = decode(data, name)
+    lines = text.count("\n") + 1
+    if lines > MAX_TEXT_LINES and not re.search(r"<\s*(html|body|table)[\s>]", text[:5000], re.I):
+        raise ImportFailed(f"{name}：文本行数过多（{lines} 行，上限 {MAX_TEXT_LINES} 行），不像是一份年度报告")
     if re.search(r"<\s*(html|body|table|p|div|!doctype)[\s>]", text[:5000], re.I):
         try:
             return read_html(text)
@@ -199,10 +208,17 @@ def _html_rows(table) -> list[list[str]]:
 
 
 def _read_zip(data: bytes, name: str) -> Document:
+    from govkit.importers.office_guard import check_document, check_sheets, check_zip
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            check_zip(archive, name)
+            if "xl/workbook.xml" in names:
+                check_sheets(archive, name)
+            if "word/document.xml" in names:
+                check_document(archive, name)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zipfile.LargeZipFile) as exc:
         raise ImportFailed(f"{name}：文件已损坏或不完整（{type(exc).__name__}），无法作为 Word/Excel 打开") from None
     try:
         if "word/document.xml" in names:
@@ -240,7 +256,13 @@ def _docx_rows(table) -> list[list[str]]:
         cells = []
         for tc in tr.tc_lst:
             if tc.vMerge == "continue":
-                continue  # the lower part of a vertically merged cell: the text is in the row above
+                # The lower part of a vertically merged cell: its text is in the row above. A merged
+                # label in front of the row is left out (the row's own label follows); a merged cell
+                # after the label keeps its place as an empty cell, so the cells after it stay in their
+                # columns and the importer reports this cell as missing instead of shifting the row.
+                if any(cells):
+                    cells.append("")
+                continue
             paragraphs = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in tc.iter(qn("w:p"))]
             cells.append("\n".join(p for p in paragraphs if p.strip()))
         rows.append(cells)

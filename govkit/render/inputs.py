@@ -85,7 +85,12 @@ def _load(path: str | Path) -> tuple[Loaded, Path | None]:
             candidate = None
         if candidate is not None and candidate.meta.agency == report.meta.agency:
             previous = candidate
-    return (report, previous, run_checks(report, previous)), found if previous is not None else None
+    findings = run_checks(report, previous)
+    if previous is None:
+        from govkit.checks.files import previous_unreadable
+
+        findings.extend(previous_unreadable(Path(path), report))
+    return (report, previous, findings), found if previous is not None else None
 
 
 def _stamp(path: str | Path | None) -> tuple[int, int] | None:

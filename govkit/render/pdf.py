@@ -23,7 +23,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-TIMEOUT_MS = 60_000
+TIMEOUT_MS = 60_000  # every browser step of one PDF (loading, fonts, printing)
+# A report page within the data-file limits (prose ≤ 50,000 characters per section) is < 1 MB of HTML;
+# a larger page would print for minutes and thousands of pages, so it is refused before printing.
+MAX_HTML_BYTES = 4_000_000
 
 
 def print_pdfs(jobs: Iterable[tuple[Path, Path]], on_done: Callable[[Path], None] | None = None) -> dict[Path, str]:
@@ -36,8 +39,17 @@ def print_pdfs(jobs: Iterable[tuple[Path, Path]], on_done: Callable[[Path], None
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    jobs = list(jobs)
     errors: dict[Path, str] = {}
+    wanted = []
+    for html, pdf in jobs:
+        size = html.stat().st_size if html.exists() else 0
+        if size > MAX_HTML_BYTES:
+            errors[html] = f"报告页面过大（{size} 字节，上限 {MAX_HTML_BYTES} 字节），未打印 PDF；请精简正文"
+            if on_done is not None:
+                on_done(html)
+        else:
+            wanted.append((html, pdf))
+    jobs = wanted
     if not jobs:
         return errors
     if not Path(CHROMIUM).exists():
@@ -48,6 +60,7 @@ def print_pdfs(jobs: Iterable[tuple[Path, Path]], on_done: Callable[[Path], None
             for html, pdf in jobs:
                 context = browser.new_context(offline=True)
                 try:
+                    context.set_default_timeout(TIMEOUT_MS)
                     page = context.new_page()
                     page.route("**/*", lambda route: route.abort())
                     page.set_content(html.read_text(encoding="utf-8"), wait_until="load", timeout=TIMEOUT_MS)

@@ -1,0 +1,133 @@
+"""Bounds on Word/Excel files checked from the zip and the sheet XML before any library expands them.
+
+openpyxl builds an object for every cell of a merged range and walks every row and column up to
+the largest cell reference; python-docx builds the whole document tree. A tiny file can ask for
+billions of those (a merged range over the whole sheet, one cell at ``XFD1048576``, a zip bomb).
+These checks stream the raw XML with bounded memory and refuse such files in well under a second.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from govkit.errors import ImportFailed
+
+MAX_UNCOMPRESSED = 200_000_000  # bytes of all members together once unpacked
+MAX_MEMBER = 50_000_000  # bytes of one member once unpacked (a real report's largest part is < 2 MB)
+MAX_RATIO = 200  # unpacked / packed size of a member larger than 1 MB (zip bombs reach 1000+)
+MAX_ROWS = 10_000  # rows of a sheet (a report's tables have < 100)
+MAX_COLS = 200  # columns of a sheet
+MAX_CELLS = 200_000  # cells of a sheet, and cells covered by its merged ranges together
+MAX_MERGED = 10_000  # merged ranges of a sheet
+MAX_PARAGRAPHS = 10_000  # paragraphs of a Word document (a real report has < 1,000; 10,000 import in ~1.5 s)
+_CHUNK = 1 << 20
+_OVERLAP = 256  # a tag split between two chunks is found in the next one (tags here are short)
+_REF = re.compile(
+    rb'<(?:\w+:)?(dimension|mergeCell|c|row)\b[^>]{0,200}?\s(?:ref|r)="([A-Z]{0,3})(\d{0,7})(?::([A-Z]{0,3})(\d{0,7}))?"'
+)
+
+
+def check_zip(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuse archives whose members unpack to absurd sizes (zip bombs)."""
+    total = 0
+    for info in archive.infolist():
+        size = info.file_size
+        total += size
+        ratio = size / max(info.compress_size, 1)
+        if size > MAX_MEMBER or total > MAX_UNCOMPRESSED or (size > 1_000_000 and ratio > MAX_RATIO):
+            raise ImportFailed(
+                f"{name}：压缩包内容解压后过大（{info.filename[:40]} 为 {size} 字节，压缩比 {ratio:.0f}），"
+                "不像是一份年度报告（可能是压缩炸弹），未读取"
+            )
+
+
+def check_sheets(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuse sheets whose dimensions, cell references or merged ranges are absurd, from the XML alone."""
+    for info in archive.infolist():
+        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+            _check_sheet(archive, info, name)
+
+
+def check_document(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuse Word documents with absurdly many paragraphs, counted in the raw XML."""
+    count, tail = 0, b""
+    with archive.open("word/document.xml") as stream:
+        while chunk := stream.read(_CHUNK):
+            data = tail + chunk
+            count += data.count(b"<w:p>") + data.count(b"<w:p ")
+            tail = data[-4:]  # a tag cut by the chunk end is found whole next round (4 bytes cannot hold one)
+            if count > MAX_PARAGRAPHS:
+                raise ImportFailed(f"{name}：Word 文档段落过多（超过 {MAX_PARAGRAPHS} 段），不像是一份年度报告，未读取")
+
+
+def _check_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+    sheet = info.filename.rsplit("/", 1)[-1]
+    cells = merged_cells = merged = 0
+    for kind, c1, r1, c2, r2 in _refs(archive, info):
+        if kind == b"c":
+            cells += 1
+        elif kind == b"mergeCell":
+            merged += 1
+        rows = (r1, r2 or r1)
+        cols = (_column(c1), _column(c2) if c2 else _column(c1))
+        if max(rows) > MAX_ROWS or max(cols) > MAX_COLS:
+            where = f"{c1.decode()}{r1}" + (f":{c2.decode()}{r2}" if c2 else "")
+            raise ImportFailed(
+                f"{name}：工作表 {sheet} 的范围 {where} 超过 {MAX_ROWS} 行或 {MAX_COLS} 列，不像是一份年度报告的表格，未读取"
+            )
+        if kind == b"mergeCell":
+            merged_cells += (abs(rows[1] - rows[0]) + 1) * (abs(cols[1] - cols[0]) + 1)
+        if cells > MAX_CELLS or merged > MAX_MERGED or merged_cells > MAX_CELLS:
+            raise ImportFailed(
+                f"{name}：工作表 {sheet} 的单元格或合并单元格过多（上限 {MAX_CELLS} 个单元格、{MAX_MERGED} 个合并区域），未读取"
+            )
+
+
+def _refs(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[tuple[bytes, bytes, int, bytes, int]]:
+    """(tag, first column, first row, last column, last row) of every referenced cell or range, streamed."""
+    tail = b""
+    with archive.open(info) as stream:
+        while True:
+            chunk = stream.read(_CHUNK)
+            data = tail + chunk
+            last = len(chunk) < _CHUNK
+            cut = len(data) if last else len(data) - _OVERLAP  # a tag across the cut is read whole next round
+            for match in _REF.finditer(data):
+                if match.start() >= cut:
+                    break
+                kind, c1, r1, c2, r2 = match.groups()
+                yield kind, c1, int(r1 or 0), c2 or b"", int(r2 or 0)
+            if last:
+                return
+            tail = data[cut:]
+
+
+def _column(letters: bytes) -> int:
+    number = 0
+    for byte in letters:
+        number = number * 26 + (byte - 64)
+    return number
+
+
+def open_workbook(source: bytes | str | Path, name: str | None = None, **options: Any) -> Any:
+    """An openpyxl workbook, after the zip and every sheet passed the checks above.
+
+    Raises:
+        ImportFailed: the file is not a workbook or exceeds a bound.
+    """
+    import openpyxl
+
+    data = Path(source).read_bytes() if isinstance(source, (str, Path)) else source
+    label = name or (str(source) if isinstance(source, (str, Path)) else "工作簿")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_zip(archive, label)
+            check_sheets(archive, label)
+    except zipfile.BadZipFile:
+        raise ImportFailed(f"{label}：不是有效的 Excel 工作簿") from None
+    return openpyxl.load_workbook(io.BytesIO(data), data_only=True, **options)

@@ -1,0 +1,135 @@
+"""Limits before work: every hostile input is refused in ≤ 2 s and ≤ 300 MB, with one clear line (issue 16).
+
+Each case runs in a fresh Python process that builds the input, times only the refusal, and
+reports its own peak memory (``ru_maxrss``), so no case can hang or exhaust the test run itself.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+MAX_SECONDS = 2.0
+MAX_RSS_MB = 300
+
+_HARNESS = textwrap.dedent(
+    """
+    import io, json, resource, sys, time, zipfile
+    from pathlib import Path
+    from govkit import datafile
+    from govkit.errors import GovkitError
+    from govkit.importers import import_bytes
+    from govkit.synthetic import synthetic_report
+
+    GOOD = datafile.dumps(synthetic_report("示例镇", 2021))
+
+    def zipped(members, method=zipfile.ZIP_DEFLATED):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", method) as archive:
+            for name, data in members.items():
+                archive.writestr(name, data)
+        return buffer.getvalue()
+
+    def bomb():
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            with archive.open("word/document.xml", "w", force_zip64=True) as member:
+                for _ in range(300):
+                    member.write(b" " * 1_000_000)
+        return buffer.getvalue()
+
+    def xlsx(sheet_xml):
+        from govkit.xlsx import workbook_bytes
+        good = zipfile.ZipFile(io.BytesIO(workbook_bytes(synthetic_report("示例镇", 2021))))
+        members = {n: good.read(n) for n in good.namelist()}
+        members["xl/worksheets/sheet1.xml"] = sheet_xml
+        return zipped(members)
+
+    def sheet(body, extra=b""):
+        return (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                + body + extra + b"</worksheet>")
+
+    CASE = sys.argv[1]
+    __BUILD__
+    start = time.monotonic()
+    try:
+        __RUN__
+        outcome = "accepted"
+    except GovkitError as exc:
+        outcome = str(exc)
+    seconds = time.monotonic() - start
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "rss_mb": rss, "outcome": outcome}))
+    """
+)
+
+DATAFILE = "datafile.loads(data, 'x.yaml')"
+IMPORT = "import_bytes(data, 'x')"
+
+CASES = {
+    # data files
+    "many keys": ("data = GOOD + 'x:\\n' + ''.join(f'  k{i}: 1\\n' for i in range(15_000))", DATAFILE, "键"),
+    "many flow scalars": ("data = GOOD + 'x: [' + '1,' * 900_000 + '1]\\n'", DATAFILE, "逗号"),
+    "235,000 one-character prose lines": (
+        "data = GOOD.replace('sections:\\n', 'sections:\\n  一: |-\\n' + '    字\\n' * 235_000, 1)"
+        ".replace('\\n  一: （', '\\n  二_: （', 1)",
+        DATAFILE,
+        "行数过多",
+    ),
+    "60,000-character prose": (
+        "data = GOOD.replace('sections:\\n', 'sections:\\n  preamble: ' + '字' * 60_000 + '\\n', 1)",
+        DATAFILE,
+        "正文开头过长",
+    ),
+    "18 MB data file": ("data = (GOOD + '#' + 'x' * 18_000_000).encode()", DATAFILE, "过大"),
+    "huge exponent": ("data = GOOD.replace('  二:', '  二: 1e1000000000\\n  x_:', 1)", DATAFILE, ""),
+    "C1 control": ("data = GOOD.replace('示例镇', '示例\\x9b镇', 1)", DATAFILE, "控制字符"),
+    # imported reports
+    "18 MB text file": ("data = ('年度报告\\n' + '字\\n' * 9_000_000).encode()", IMPORT, "过大"),
+    "1.3 MB text of 1.3 million lines": ("data = ('年度报告\\n' + '\\n' * 1_300_000).encode()", IMPORT, "行数过多"),
+    "merged range over the sheet": (
+        "data = xlsx(sheet(b'<sheetData/>', b'<mergeCells count=\"1\"><mergeCell ref=\"A1:XFD1048576\"/></mergeCells>'))",
+        IMPORT,
+        "超过",
+    ),
+    "sheet bomb: one cell at XFD1048576": (
+        'data = xlsx(sheet(b\'<sheetData><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>\'))',
+        IMPORT,
+        "超过",
+    ),
+    "sheet bomb: 300,000 cells": (
+        "data = xlsx(sheet(b'<sheetData>' + b''.join(b'<row r=\"%d\">' % r + b''.join(b'<c><v>1</v></c>' for _ in range(100)) + b'</row>' for r in range(1, 3001)) + b'</sheetData>'))",
+        IMPORT,
+        "未读取",  # refused as too many cells, or already as a zip bomb (it compresses 200:1)
+    ),
+    "zip bomb": ("data = bomb()", IMPORT, "压缩炸弹"),
+    "docx with 300,000 paragraphs": (
+        "data = zipped({'[Content_Types].xml': b'', 'word/document.xml': b'<w:document><w:body>'"
+        " + b'<w:p><w:r><w:t>x</w:t></w:r></w:p>' * 300_000 + b'</w:body></w:document>'}, zipfile.ZIP_STORED)",
+        IMPORT,
+        "段落过多",
+    ),
+}
+
+
+def run_case(name: str) -> dict:
+    build, run, _ = CASES[name]
+    code = _HARNESS.replace("__BUILD__", build).replace("__RUN__", run)
+    proc = subprocess.run([sys.executable, "-c", code, name], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_hostile_input_is_refused_quickly_in_bounded_memory(name):
+    result = run_case(name)
+    expected = CASES[name][2]
+    assert result["outcome"] != "accepted", name
+    assert expected in result["outcome"], result["outcome"]
+    assert "\n" not in result["outcome"] and len(result["outcome"]) < 400  # one line, quotes at most a few dozen
+    assert result["seconds"] <= MAX_SECONDS, result
+    assert result["rss_mb"] <= MAX_RSS_MB, result
