@@ -460,9 +460,18 @@ def _render_locked(
     layout.site.mkdir(parents=True, exist_ok=True)
     build = Build(layout.site, options, notebook_path(options), path=layout.build_file)  # fails early if no notebook
     published = {} if layout.review else ledger.latest(ledger.read_ledger(layout.public))
+    from govkit.datafile import identity_conflicts, peek_identity
+
     results: list[Result] = []
     todo: list[Path] = []
+    # Two files of one identity (or one output name) are both refused: neither is published in place of the other.
+    named = {f: found for f in paths if (found := peek_identity(f)) is not None}
+    conflicts = identity_conflicts(named)
     for f in paths:
+        if f in conflicts:
+            agency, year = named[f]
+            results.append(_fail(Result(data_file=str(f), agency=agency, year=year), "conflict", conflicts[f]))
+            continue
         previous = None if force else build.reusable(f)
         # A reused output name is claimed too, so that a new file for the same agency is a duplicate.
         if previous is not None and _claim(layout, previous.agency, previous.year or 0, f, options.batch_id) is None:
