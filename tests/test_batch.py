@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from govkit import datafile
-from govkit.batch.runner import Options, render_all
+from govkit.batch.runner import LOCK_FILE, Options, render_all
 from govkit.synthetic import synthetic_report
 from tests.conftest import EXAMPLE
 from tests.test_render import assert_official_layout
@@ -64,7 +64,7 @@ def test_batch_renders_all_but_the_broken_file(batch):
     data = json.loads((review / "2021" / "示例镇甲-审阅稿.json").read_text(encoding="utf-8"))
     assert data["report"]["meta"]["agency"] == "示例镇甲"
     assert isinstance(data["findings"], list)
-    assert [p.name for p in out.rglob(".*")] == [".govkit.lock"]  # no temporary or claim files left
+    assert [p.name for p in out.rglob(".*")] == [LOCK_FILE]  # no temporary or claim files left
     assert sorted(p.name for p in (out / "internal").iterdir()) == [
         "build-review.json",
         "manifest-review.json",

@@ -298,6 +298,9 @@ def _release_claims(layout: Layout, batch_id: str) -> None:
             pass
 
 
+LOCK_FILE = ".govkit.lock"  # empty; stays in the output folder (removing it would race with a starting run)
+
+
 def _lock_output(out: Path) -> IO[bytes] | None:
     """Mark ``out`` as in use by this run; remove what killed runs left there when no other run uses it.
 
@@ -310,7 +313,7 @@ def _lock_output(out: Path) -> IO[bytes] | None:
     except ImportError:  # not on POSIX: leftovers stay hidden, the next run ignores them
         return None
     try:
-        handle = open(out / ".govkit.lock", "ab")  # noqa: SIM115 - held open until the run ends
+        handle = open(out / LOCK_FILE, "ab")  # noqa: SIM115 - held open until the run ends
     except OSError:
         return None
     try:
