@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from govkit.errors import GovkitError, one_line
@@ -30,6 +32,34 @@ class WriteError(GovkitError, OSError):
 
 class TargetExistsError(WriteError):
     """:func:`atomic_create` found the file already there; nothing was written."""
+
+
+def lock_path(path: str | os.PathLike[str]) -> Path:
+    """The lock file that guards ``path``: ``.<name>.lock`` in the same folder (hidden, never an output)."""
+    path = Path(path)
+    return path.with_name(f".{path.name}.lock")
+
+
+@contextmanager
+def locked(lock: str | os.PathLike[str]) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``lock`` (created empty if missing, never written) while inside.
+
+    Raises:
+        WriteError: the lock file cannot be created (e.g. a read-only folder); nothing was done.
+    """
+    import fcntl
+
+    lock = Path(lock)
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise WriteError(exc.errno, f"{lock}：无法加锁（{exc.strerror}）；未写入") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
@@ -73,22 +103,13 @@ def append_lines(path: str | os.PathLike[str], lines: list[str], lock: str | os.
     Raises:
         WriteError: the record cannot be written (nothing was appended).
     """
-    import fcntl
-
     path = Path(path)
     if not lines:
         return
     if any("\n" in line for line in lines):
         raise ValueError("a record line must not contain a line break")
     path.parent.mkdir(parents=True, exist_ok=True)
-    lock = Path(lock) if lock is not None else path.with_name(f".{path.name}.lock")
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        handle = open(lock, "a")  # noqa: SIM115 - held for the whole read-append-write
-    except OSError as exc:
-        raise WriteError(exc.errno, f"{lock}：无法加锁（{exc.strerror}）；未写入") from None
-    with handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    with locked(lock if lock is not None else lock_path(path)):
         try:
             old = path.read_bytes()
         except FileNotFoundError:
