@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from govkit.errors import GovkitError, one_line
@@ -32,6 +34,34 @@ class TargetExistsError(WriteError):
     """:func:`atomic_create` found the file already there; nothing was written."""
 
 
+def lock_path(path: str | os.PathLike[str]) -> Path:
+    """The lock file that guards ``path``: ``.<name>.lock`` in the same folder (hidden, never an output)."""
+    path = Path(path)
+    return path.with_name(f".{path.name}.lock")
+
+
+@contextmanager
+def locked(lock: str | os.PathLike[str]) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``lock`` (created empty if missing, never written) while inside.
+
+    Raises:
+        WriteError: the lock file cannot be created (e.g. a read-only folder); nothing was done.
+    """
+    import fcntl
+
+    lock = Path(lock)
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise WriteError(exc.errno, f"{lock}：无法加锁（{exc.strerror}）；未写入") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
     """Write a file so that readers see the old content or the new one, never a part.
 
@@ -43,6 +73,50 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
         WriteError: the file cannot be written; the old content (if any) is untouched.
     """
     _write(Path(path), data, replace=True)
+
+
+def write_if_changed(path: str | os.PathLike[str], data: str | bytes) -> bool:
+    """Write a file atomically unless it already holds exactly ``data``; return whether it was written.
+
+    An unchanged output keeps its modification time, so that web servers, mirrors and people see
+    that nothing changed.
+
+    Raises:
+        WriteError: the file cannot be written; the old content (if any) is untouched.
+    """
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        if Path(path).read_bytes() == payload:
+            return False
+    except OSError:
+        pass
+    _write(Path(path), payload, replace=True)
+    return True
+
+
+def append_lines(path: str | os.PathLike[str], lines: list[str], lock: str | os.PathLike[str] | None = None) -> None:
+    """Append whole lines to an append-only record (JSON Lines), never losing or mixing another writer's.
+
+    Under an exclusive lock on ``lock`` (default: a sidecar ``.<name>.lock``), the current content is read, the lines
+    are appended and the result is written atomically: a reader sees every earlier line unchanged.
+
+    Raises:
+        WriteError: the record cannot be written (nothing was appended).
+    """
+    path = Path(path)
+    if not lines:
+        return
+    if any("\n" in line for line in lines):
+        raise ValueError("a record line must not contain a line break")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with locked(lock if lock is not None else lock_path(path)):
+        try:
+            old = path.read_bytes()
+        except FileNotFoundError:
+            old = b""
+        if old and not old.endswith(b"\n"):
+            old += b"\n"  # a torn last line stays as it was, on its own line
+        _write(path, old + "".join(f"{line}\n" for line in lines).encode("utf-8"), replace=True)
 
 
 def atomic_create(path: str | os.PathLike[str], data: str | bytes) -> None:
@@ -171,4 +245,13 @@ def _temp_stem(name: str) -> str:
     return name.encode("utf-8")[:MAX_TEMP_STEM].decode("utf-8", "ignore")
 
 
-__all__ = ["TargetExistsError", "WriteError", "atomic_create", "atomic_write", "ensure_folder", "new_file_mode"]
+__all__ = [
+    "TargetExistsError",
+    "WriteError",
+    "atomic_create",
+    "atomic_write",
+    "ensure_folder",
+    "append_lines",
+    "new_file_mode",
+    "write_if_changed",
+]

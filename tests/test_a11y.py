@@ -100,7 +100,7 @@ def built(tmp_path_factory):
 def test_published_and_review_pages_have_no_violations(built):
     publish, review = built
     pages: dict[str, str | Path] = {}
-    for label, folder in (("publish", publish), ("review", review)):
+    for label, folder in (("publish", publish / "public"), ("review", review / "internal" / "review")):
         for path in sorted(folder.rglob("*.html")):
             pages[f"{label}/{path.relative_to(folder).as_posix()}"] = path
     kinds = {

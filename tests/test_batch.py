@@ -14,8 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from govkit import datafile
-from govkit.batch.incremental import BUILD_FILE
-from govkit.batch.runner import Options, render_all
+from govkit.batch.runner import LOCK_FILE, Options, render_all
 from govkit.synthetic import synthetic_report
 from tests.conftest import EXAMPLE
 from tests.test_render import assert_official_layout
@@ -47,35 +46,48 @@ def test_batch_renders_all_but_the_broken_file(batch):
     params, out, proc = batch
     assert proc.returncode == 1, proc.stderr
     assert "损坏的文件.yaml" in proc.stderr and "YAML 语法错误" in proc.stderr
+    review = out / "internal" / "review"
     for year, name in (("2020", "北京市密云区穆家峪镇"), ("2021", "示例镇甲"), ("2020", "示例镇乙")):
-        for suffix in (".html", ".ipynb", ".json"):
-            assert (out / year / f"{name}{suffix}").is_file(), (name, suffix)
-    index = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "lxml")
+        for suffix in (".html", ".json"):
+            assert (review / year / f"{name}-审阅稿{suffix}").is_file(), (name, suffix)
+        assert (out / "internal" / "notebooks" / "review" / year / f"{name}-审阅稿.ipynb").is_file()
+    assert not (out / "public").exists()  # review copies are never public
+    index = BeautifulSoup((review / "index.html").read_text(encoding="utf-8"), "lxml")
     rows = {tr.select_one(".govkit-agency").get_text(strip=True): tr for tr in index.select("tr.govkit-report-row")}
     assert set(rows) == {"北京市密云区穆家峪镇", "示例镇甲", "示例镇乙", "损坏的文件.yaml"}
     failed = rows["损坏的文件.yaml"]
     assert "生成失败" in failed.get_text() and "YAML 语法错误" in failed.get_text()
     link = rows["示例镇甲"].find("a", string="HTML")["href"]
-    assert (out / unquote(link)) == out / "2021" / "示例镇甲.html"
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert (review / unquote(link)) == review / "2021" / "示例镇甲-审阅稿.html"
+    manifest = json.loads((out / "internal" / "manifest-review.json").read_text(encoding="utf-8"))
     assert manifest["total"] == 4 and manifest["failed"] == 1
-    data = json.loads((out / "2021" / "示例镇甲.json").read_text(encoding="utf-8"))
-    assert data["report"]["meta"]["agency"] == "示例镇甲" and data["status"]["status"] == "ok"
+    data = json.loads((review / "2021" / "示例镇甲-审阅稿.json").read_text(encoding="utf-8"))
+    assert data["report"]["meta"]["agency"] == "示例镇甲"
     assert isinstance(data["findings"], list)
-    assert [p.name for p in out.rglob(".*")] == [BUILD_FILE]  # no temporary or claim files left
+    assert [p.name for p in out.rglob(".*")] == [LOCK_FILE]  # no temporary or claim files left
+    assert sorted(p.name for p in (out / "internal").iterdir()) == [
+        "build-review.json",
+        "manifest-review.json",
+        "notebooks",
+        "records",
+        "review",
+    ]
 
 
 def test_exported_html_is_the_official_layout_and_offline(batch):
     _, out, _ = batch
-    html = (out / "2020" / "北京市密云区穆家峪镇.html").read_text(encoding="utf-8")
+    html = (out / "internal" / "review" / "2020" / "北京市密云区穆家峪镇-审阅稿.html").read_text(encoding="utf-8")
     soup = BeautifulSoup(html, "lxml")
     assert_official_layout(soup, datafile.load(EXAMPLE))
-    assert soup.title.get_text() == "北京市密云区穆家峪镇2020年政府信息公开工作年度报告"
+    assert soup.title.get_text() == "北京市密云区穆家峪镇2020年政府信息公开工作年度报告（审阅稿）"
+    assert "审阅稿" in soup.select_one(".govkit-review-banner").get_text() and "不得公开发布" in html
     assert soup.find("script") is None and soup.find("link") is None
     assert "http" not in html
     assert soup.select(".jp-InputArea") == [] and "load_for_render" not in html
     assert soup.select(".govkit-findings")  # review mode
-    nb = nbformat.read(out / "2020" / "北京市密云区穆家峪镇.ipynb", as_version=4)
+    nb = nbformat.read(
+        out / "internal" / "notebooks" / "review" / "2020" / "北京市密云区穆家峪镇-审阅稿.ipynb", as_version=4
+    )
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and 'mode = "review"' in injected[0].source
 
@@ -86,7 +98,8 @@ def test_rendering_twice_gives_identical_html(batch, tmp_path):
     results = render_all(files, tmp_path / "again", Options(mode="review"), workers=2, progress=False)
     assert all(r.ok for r in results)
     for r in results:
-        assert (tmp_path / "again" / r.html).read_bytes() == (out / r.html).read_bytes()
+        site = Path("internal") / "review" / r.html
+        assert (tmp_path / "again" / site).read_bytes() == (out / site).read_bytes()
 
 
 def test_execution_failure_and_timeout_are_isolated(tmp_path):
@@ -106,14 +119,14 @@ def test_execution_failure_and_timeout_are_isolated(tmp_path):
     out = tmp_path / "out"
     results = render_all(files, out, Options(notebook=str(notebook), timeout=4), workers=2, progress=False)
     by_name = {r.agency: r for r in results}
-    assert by_name["示例镇好"].ok and (out / by_name["示例镇好"].html).is_file()
+    assert by_name["示例镇好"].ok and (out / "public" / by_name["示例镇好"].html).is_file()
     bad = by_name["示例镇坏"]
     assert bad.stage == "execute" and "故意的错误" in bad.error and bad.html is None
-    partial = nbformat.read(out / bad.notebook, as_version=4)
+    partial = nbformat.read(out / "internal" / bad.notebook, as_version=4)
     assert any(o.get("ename") == "ValueError" for c in partial.cells for o in c.get("outputs", []))
     slow = by_name["示例镇慢"]
     assert slow.stage == "timeout" and "超时" in slow.error
-    index = (out / "index.html").read_text(encoding="utf-8")
+    index = (out / "public" / "index.html").read_text(encoding="utf-8")
     assert "故意的错误" in index and "超时" in index
 
 

@@ -26,7 +26,8 @@ def executor():
 
 
 def stamps(out, results):
-    return {r.agency: os.stat(out / r.html).st_mtime_ns for r in results}
+    site = out / ("internal/review" if "审阅稿" in results[0].html else "public")
+    return {r.agency: os.stat(site / r.html).st_mtime_ns for r in results}
 
 
 def test_unchanged_agencies_are_skipped_and_changes_rebuild(tmp_path, executor):
@@ -45,13 +46,15 @@ def test_unchanged_agencies_are_skipped_and_changes_rebuild(tmp_path, executor):
     assert [r.reused for r in second] == [True, True]
     assert stamps(out, second) == before
     assert [r.as_dict() for r in second] == [r.as_dict() for r in first]
-    index = (out / "index.html").read_text(encoding="utf-8")
+    index = (out / "public" / "index.html").read_text(encoding="utf-8")
     assert "示例镇甲" in index and "示例镇乙" in index
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((out / "internal" / "manifest-publish.json").read_text(encoding="utf-8"))
     assert manifest["total"] == 2 and "reused" not in manifest["reports"][0]
 
     datafile.save(synthetic_report("示例镇甲", 2021, seed=7), a)  # corrected numbers
-    third = {r.agency: r for r in batch()}
+    held = {r.agency: r for r in batch()}  # published content changed: a 更正说明 is required
+    assert held["示例镇甲"].publication == "correction" and held["示例镇乙"].reused
+    third = {r.agency: r for r in batch(Options(correction="更正表三数字"))}
     assert not third["示例镇甲"].reused and third["示例镇乙"].reused
     # Last year's file appears: the cross-year checks now have something to compare with.
     datafile.save(synthetic_report("示例镇乙", 2020), params / "2020" / "示例镇乙.yaml")
@@ -60,7 +63,7 @@ def test_unchanged_agencies_are_skipped_and_changes_rebuild(tmp_path, executor):
     assert all(not r.reused for r in batch(Options(mode="review")))  # options changed
     assert all(r.reused for r in batch(Options(mode="review")))
     assert all(not r.reused for r in batch(Options(mode="review"), force=True))
-    (out / "2021" / "示例镇甲.html").unlink()  # an output went missing
+    (out / "internal" / "review" / "2021" / "示例镇甲-审阅稿.html").unlink()  # an output went missing
     assert {r.agency: r.reused for r in batch(Options(mode="review"))} == {"示例镇甲": False, "示例镇乙": True}
 
 
@@ -92,7 +95,7 @@ def test_dask_cluster_renders_a_batch(tmp_path):
         with dask_executor(cluster.scheduler_address) as executor:
             results = render_all(files, tmp_path / "out", Options(), executor=executor, progress=False)
     assert all(r.ok for r in results), [r.error for r in results]
-    assert all((tmp_path / "out" / r.html).is_file() for r in results)
+    assert all((tmp_path / "out" / "public" / r.html).is_file() for r in results)
 
 
 def test_unreachable_scheduler_is_one_chinese_error():

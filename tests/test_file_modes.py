@@ -162,14 +162,16 @@ def test_govkit_render(tmp_path: Path) -> None:
         args = ("render", str(params), "--out", str(out), "--workers", "1", "-q")
         result = govkit(*args, cwd=tmp_path, timeout=600)
         assert result.returncode == 0, result.stderr
-        outputs = [out / "2020" / f"{AGENCY}{suffix}" for suffix in (".html", ".ipynb", ".json")]
-        outputs += [out / "index.html", out / "manifest.json"]
+        site = out / "public"
+        outputs = [site / "2020" / f"{AGENCY}{suffix}" for suffix in (".html", ".json")]
+        outputs += [out / "internal" / "notebooks" / "publish" / "2020" / f"{AGENCY}.ipynb"]
+        outputs += [site / "index.html", out / "internal" / "manifest-publish.json"]
         assert {p.name: mode(p) for p in outputs} == {p.name: 0o664 for p in outputs}
-        out.joinpath("2020", f"{AGENCY}.html").chmod(0o640)
-        out.joinpath("index.html").chmod(0o644)
+        site.joinpath("2020", f"{AGENCY}.html").chmod(0o640)
+        site.joinpath("index.html").chmod(0o644)
         result = govkit(*args, "--force", cwd=tmp_path, timeout=600)
         assert result.returncode == 0, result.stderr
-        assert mode(out / "2020" / f"{AGENCY}.html") == 0o640
-        assert mode(out / "index.html") == 0o644
+        assert mode(site / "2020" / f"{AGENCY}.html") == 0o640
+        assert mode(site / "index.html") == 0o644
     finally:
         os.umask(old)

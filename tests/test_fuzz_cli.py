@@ -26,6 +26,7 @@ from typer.testing import CliRunner
 
 from govkit import cli, datafile
 from govkit.errors import GovkitError
+from govkit.model import MAX_PROSE_CHARS
 
 pytestmark = pytest.mark.fuzz
 
@@ -269,7 +270,9 @@ def test_export_writes_nothing_when_one_file_is_bad(tmp_path):
 
 def test_excel_export_of_a_huge_value_file_stays_bounded(tmp_path):
     big = datafile.load(EXAMPLE)
-    big.sections["一"] = "很长的正文。" * 100_000  # 1.8 MB of prose (600 000 characters): split over many cells
+    # the largest prose a valid file may hold (issue 16 bounds each section): 6 × 50,000 characters
+    for sid in ("一", "二", "三", "四", "五", "六"):
+        big.sections[sid] = ("很长的正文。" * 10_000)[:MAX_PROSE_CHARS]
     path = tmp_path / "big.yaml"
     path.write_text(datafile.dumps(big), encoding="utf-8")
     start = time.monotonic()

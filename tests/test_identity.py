@@ -10,7 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from govkit import cli, datafile
-from govkit.batch.runner import Options, output_stem, render_all
+from govkit.batch.layout import Layout
+from govkit.batch.runner import Options, render_all
 from govkit.errors import DataFileError, one_line
 from govkit.paths import MAX_STEM_BYTES, agency_key
 from govkit.paths import output_stem as stem_of
@@ -37,8 +38,8 @@ def test_identity_is_the_normalised_name():
     # A dotted name keeps its whole identity in the output name: ".伪造" is not a suffix to drop.
     stem = stem_of("示例镇一.伪造")
     assert "." not in stem and stem != "示例镇一" and stem.startswith("示例镇一_伪造-")
-    html = output_stem(Path("out"), "示例镇一.伪造", 2021)
-    assert html.with_name(html.name + ".html").name != "示例镇一.html"
+    page = Layout(Path("out")).page("示例镇一.伪造", 2021)
+    assert Path(page).name != "示例镇一.html"
 
 
 @pytest.mark.parametrize("length", [79, 120, 200])
@@ -71,7 +72,7 @@ def test_dotted_name_is_not_published_over_the_real_agency(tmp_path):
     named = {p: datafile.peek_identity(p) for p in (real, fake)}
     assert named == {real: ("示例镇一", 2021), fake: ("示例镇一.伪造", 2021)}
     assert datafile.identity_conflicts(named) == {}  # different identities, different output names
-    stems = {output_stem(tmp_path, a, y).name for a, y in named.values()}  # type: ignore[misc]
+    stems = {Layout(tmp_path).name(a) for a, _ in named.values()}
     assert len(stems) == 2 and "示例镇一" in stems
 
 

@@ -47,6 +47,7 @@ LAYERS: dict[str, int] = {
     # many reports
     "batch": 4,
     "district": 4,
+    "approvals": 4,  # sign-off before publishing
     # the command line
     "cli": 5,
     "__main__": 5,

@@ -75,6 +75,11 @@ def test_wheel_carries_notebooks_templates_and_the_papermill_engine(tmp_path):
     expected |= {
         f"govkit/district/templates/{p.name}" for p in (ROOT / "govkit" / "district" / "templates").glob("*.j2")
     }
+    # nbconvert's template path: `jupyter nbconvert --template govkit` works after `pip install .`
+    expected |= {
+        f"govkit-0.1.0.data/data/share/jupyter/nbconvert/templates/govkit/{name}"
+        for name in ("conf.json", "index.html.j2")
+    }
     assert expected <= names, sorted(expected - names)
     assert "[papermill.engine]\ngovkit = govkit.kernels:GovkitEngine" in entry_points
     assert "[console_scripts]\ngovkit = govkit.cli:main" in entry_points

@@ -25,7 +25,7 @@ def rendered(tmp_path_factory):
         timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
-    return out
+    return out / "public"
 
 
 def test_pdf_is_a4_with_embedded_chinese(rendered):

@@ -138,7 +138,7 @@ def printed(tmp_path_factory):
     out = root / "out"
     results = render_all([params / "2020" / EXAMPLE.name, town], out, Options(pdf=True), workers=2, progress=False)
     assert all(r.ok and r.pdf for r in results), [r.error for r in results]
-    return {r.agency: out / r.pdf for r in results}
+    return {r.agency: out / "public" / r.pdf for r in results}
 
 
 def page_texts(pdf: Path) -> list[str]:

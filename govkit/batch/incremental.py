@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import govkit
 from govkit.datafile import default_path, find_agency_file
-from govkit.fs import atomic_write
+from govkit.fs import write_if_changed
 from govkit.model import Meta
 
 if TYPE_CHECKING:
@@ -43,7 +43,15 @@ def fingerprint(options: Options, notebook: Path) -> str:
     h = hashlib.sha256()
     h.update(
         json.dumps(
-            {"govkit": govkit.__version__, "mode": options.mode, "pdf": options.pdf, "kernel": options.kernel_name},
+            {
+                "govkit": govkit.__version__,
+                "mode": options.mode,
+                "pdf": options.pdf,
+                "tujie": options.tujie,
+                "kernel": options.kernel_name,
+                "allow_errors": options.allow_errors,
+                "require_approval": options.require_approval,
+            },
             sort_keys=True,
         ).encode()
     )
@@ -67,12 +75,20 @@ def previous_candidates(data_file: Path, agency: str, year: int) -> list[Path]:
     return places + ([found] if found is not None and found not in places else [])
 
 
+def publish_inputs(data_file: Path) -> list[Path]:
+    """The params folder's files that decide whether a report may be published (approvals, settings)."""
+    from govkit.approvals import APPROVALS_FILE, SETTINGS_FILE, params_root
+
+    root = params_root(data_file)
+    return [root / APPROVALS_FILE, root / SETTINGS_FILE]
+
+
 class Build:
     """The build record of one output folder."""
 
-    def __init__(self, out: Path, options: Options, notebook: Path):
+    def __init__(self, out: Path, options: Options, notebook: Path, path: Path | None = None):
         self.out = Path(out)
-        self.path = self.out / BUILD_FILE
+        self.path = Path(path) if path is not None else self.out / BUILD_FILE
         self.options = options
         self.fingerprint = fingerprint(options, notebook)
         self.records: dict[str, dict[str, Any]] = {}
@@ -97,26 +113,31 @@ class Build:
             result = Result(**{k: v for k, v in record["result"].items() if k in known})
         except (KeyError, TypeError):
             return None
-        outputs = [result.html, result.notebook, result.json] + ([result.pdf] if self.options.pdf else [])
-        outputs += [result.tujie, result.tujie_png] if self.options.tujie else []
-        if not result.ok or not all(p and (self.out / p).is_file() for p in outputs):
+        if result.held:  # held back by the publish gate: nothing of its own was written
+            outputs = [p for p in (result.html, result.pdf, result.json) if p]
+        else:
+            outputs = [result.html, result.json] + ([result.pdf] if self.options.pdf else [])
+            outputs += [result.tujie, result.tujie_png] if self.options.tujie else []
+        if result.status == "failed" or not all(p and (self.out / p).is_file() for p in outputs):
             return None
         result.data_file = str(data_file)
         result.reused = True
         return result
 
     def record(self, data_file: Path, data_hash: str | None, result: Result) -> None:
-        """Remember a result; only successes are kept (a failed agency is always tried again).
+        """Remember a result; failures are not kept (a failed agency is always tried again).
 
         ``data_hash`` is taken before rendering, so that an edit made meanwhile is not missed.
         """
         key = str(data_file.resolve())
-        if not result.ok or result.year is None or data_hash is None:
+        # A failed agency is always tried again; so is one held for want of a 更正说明 (an option).
+        if result.status == "failed" or result.publication == "correction" or result.year is None or data_hash is None:
             self.records.pop(key, None)
             return
-        previous = {str(p): file_hash(p) for p in previous_candidates(data_file, result.agency, result.year)}
+        watched = previous_candidates(data_file, result.agency, result.year) + publish_inputs(data_file)
+        previous = {str(p): file_hash(p) for p in watched}
         self.records[key] = {"data": data_hash, "previous": previous, "result": result.as_dict()}
 
     def save(self) -> None:
         data = {"schema": SCHEMA, "fingerprint": self.fingerprint, "agencies": dict(sorted(self.records.items()))}
-        atomic_write(self.path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        write_if_changed(self.path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")

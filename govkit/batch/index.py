@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from govkit.fs import atomic_write
+from govkit.fs import write_if_changed
 from govkit.ordering import LEVEL_ORDER, agency_key, district_order
 from govkit.render.html import environment, report_css
 
@@ -22,12 +22,24 @@ STATUS_LABEL = {
     "published": "已发布",
     "pending": "待审核",
     "modified": "审核后已修改",
+    "correction": "待更正说明",
     "errors": "有错误",
     "warnings": "有警告",
     "clean": "通过",
     "failed": "生成失败",
 }
 CHECK_STATUSES = ("errors", "warnings", "clean", "failed")
+
+
+def status_of(r: Result) -> str:
+    """The index status of a result: its publication state in publish mode, else its check status."""
+    if r.status == "failed":
+        return "failed"
+    if r.publication in ("published", "current"):
+        return "published"
+    if r.publication in STATUS_LABEL:
+        return r.publication
+    return r.check_status
 
 
 def _href(path: str | None) -> str | None:
@@ -111,7 +123,7 @@ def write_index(
         )
     )
     path = Path(out) / "index.html"
-    atomic_write(path, html)
+    write_if_changed(path, html)
     return path
 
 

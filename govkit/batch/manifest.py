@@ -6,21 +6,22 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from govkit.fs import atomic_write
+from govkit.fs import write_if_changed
 
 if TYPE_CHECKING:
     from govkit.batch.models import Options, Result
 
 
-def write_manifest(results: list[Result], out: Path, options: Options) -> Path:
-    """Write ``out/manifest.json`` (deterministic: no time stamps, fixed order)."""
+def write_manifest(results: list[Result], path: Path, options: Options) -> Path:
+    """Write the manifest to ``path`` (deterministic: no time stamps, fixed order; unchanged, not rewritten)."""
     data = {
         "mode": options.mode,
         "pdf": options.pdf,
         "total": len(results),
-        "failed": sum(not r.ok for r in results),
+        "failed": sum(r.status == "failed" for r in results),
+        "held": sum(r.held for r in results),
         "reports": [r.as_dict() for r in results],
     }
-    path = Path(out) / "manifest.json"
-    atomic_write(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    path = Path(path)
+    write_if_changed(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     return path

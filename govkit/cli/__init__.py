@@ -49,11 +49,12 @@ def _register() -> None:
     _fold_long_help()
     if app.registered_commands:
         return
-    from govkit.cli import check, export, link_prose, new, render, serve
+    from govkit.cli import approve, check, export, link_prose, new, render, serve
     from govkit.cli import import_ as import_module
 
     app.command("check")(check.command)
     app.command("render")(render.command)
+    app.command("approve")(approve.command)
     app.command("new")(new.command)
     app.command("import")(import_module.command)
     app.command("export")(export.command)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from govkit.district.data import DistrictError, load_district
-from govkit.fs import atomic_write
+from govkit.fs import write_if_changed
 from govkit.paths import bundled_notebook
 
 EXECUTION_TIMEOUT = 300
@@ -85,5 +85,5 @@ def render_district(
     title = f"{district.name}{district.year}年政府信息公开工作年度报告汇总"
     html = export_html(nbformat.from_dict(nb), title)
     target = Path(out) / f"district-{district.year}.html"
-    atomic_write(target, html)
+    write_if_changed(target, html)
     return target

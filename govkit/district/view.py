@@ -112,6 +112,27 @@ class DistrictView:
     def trends(self) -> pd.DataFrame:
         return trends({y: list(self.district.reports[y].values()) for y in self.district.years})
 
+    def frames(self) -> dict[str, object]:
+        """The page's data as pandas DataFrames, for analysts in the notebook.
+
+        Returns:
+            ``findings`` (one row per finding, :data:`govkit.findings.FINDING_COLUMNS`), ``status``
+            (agency × rule counts, long form), ``rollup`` (``{"二": …, "三": …, "四": …}``, the
+            district's summed tables with official labels), ``comparison`` (one row per agency) and
+            ``tidy`` (one row per table cell of every report of every year read).
+        """
+        from govkit.dataset import tidy
+        from govkit.findings import findings_frame
+
+        reports = [r for year in sorted(self.district.reports) for r in self.district.reports[year].values()]
+        return {
+            "findings": findings_frame(self.status.findings),
+            "status": self.status.frame(),
+            "rollup": {t: self.rollup.report.frame(t) for t in ("二", "三", "四")},
+            "comparison": self.comparison,
+            "tidy": tidy(reports),
+        }
+
     # -- fragments -----------------------------------------------------------------------------
 
     def header_html(self) -> str:

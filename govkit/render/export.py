@@ -12,6 +12,7 @@ from importlib import resources
 from typing import Any
 
 import nbformat
+from nbconvert.preprocessors import Preprocessor
 
 _STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S | re.I)
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
@@ -51,6 +52,43 @@ def exporter() -> Any:
     )
     exp.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)
     return exp
+
+
+class GovkitPreprocessor(Preprocessor):
+    """What makes any export with the ``govkit`` template govkit's page (registered in the template's ``conf.json``).
+
+    ``govkit render`` and a plain ``jupyter nbconvert --to html --template govkit out.ipynb`` (after
+    ``papermill notebooks/report.ipynb out.ipynb …``) then give the same page: cells tagged
+    ``remove`` are dropped, code is never shown, cells get stable ids, and the page's title is the
+    report's (from the ``data-title`` of the report's output) unless the caller set one.
+    """
+
+    def preprocess(self, nb: nbformat.NotebookNode, resources: dict) -> tuple[nbformat.NotebookNode, dict]:
+        nb.cells = [c for c in nb.cells if "remove" not in c.get("metadata", {}).get("tags", [])]
+        for index, cell in enumerate(nb.cells):
+            cell["id"] = f"cell-{index}"
+            if cell.get("cell_type") == "code":
+                cell.setdefault("metadata", {}).setdefault("transient", {})["remove_source"] = True
+        if "title" not in nb.metadata:
+            title = _title_of(nb)
+            if title:
+                nb.metadata["title"] = title
+        return nb, resources
+
+
+_TITLE = re.compile(r'class="govkit-report[^"]*"[^>]*?\sdata-title="([^"]*)"')
+
+
+def _title_of(nb: nbformat.NotebookNode) -> str | None:
+    import html
+
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/html")
+            found = _TITLE.search("".join(text) if isinstance(text, list) else text or "")
+            if found:
+                return html.unescape(found.group(1))
+    return None
 
 
 def normalize(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:

@@ -56,7 +56,12 @@ def _lines(text: str | None) -> list[str]:
 
 
 def render_fragment(
-    report: Report, findings: Iterable[Finding] | None = None, mode: Mode = "publish", tujie: str | None = None
+    report: Report,
+    findings: Iterable[Finding] | None = None,
+    mode: Mode = "publish",
+    tujie: str | None = None,
+    correction: str | None = None,
+    allow_errors: bool = False,
 ) -> str:
     """The report as one self-contained HTML ``<div>`` (with its own ``<style>``).
 
@@ -65,13 +70,18 @@ def render_fragment(
         findings: the checks' findings; shown (and marked on cells) only in review mode.
         mode: ``"publish"`` for the public report, ``"review"`` to add the findings list and marks.
         tujie: a relative link to the report's 图解 page, shown under the title when given.
+        correction: the 更正说明 of a corrected publication (``"<date>：<text>"``), shown under the title.
+        allow_errors: the report is published despite error findings (``--allow-errors``): if it has
+            any, the page says so in a stamp under the title.
 
     Returns:
         HTML text.
     """
     if mode not in MODES:
         raise ValueError(f"未知的模式「{mode}」；可用：{'、'.join(MODES)}")
-    shown = list(findings or []) if mode == "review" else []
+    findings = list(findings or [])
+    shown = findings if mode == "review" else []
+    unresolved = sum(f.severity == "error" for f in findings) if allow_errors and mode == "publish" else 0
     grids = build_tables(report, shown)
     sections = [
         {
@@ -91,6 +101,8 @@ def render_fragment(
         report=report,
         mode=mode,
         tujie=tujie,
+        correction=correction or "",
+        unresolved=unresolved,
         css=Markup(report_css()),
         preamble=_lines(fill(report, report.sections.get(PREAMBLE))),
         sections=sections,

@@ -24,6 +24,43 @@ def previous_path(path: str | Path, report: Report) -> Path | None:
     return datafile.find_agency_file(path.resolve().parent.parent, report.meta.agency, report.meta.year - 1, path.name)
 
 
+def notebook_folders() -> list[Path]:
+    """Where the report notebook may be: the one Jupyter opened, the repository's ``notebooks/``, the bundled one."""
+    import os
+
+    import govkit
+
+    folders = []
+    session = os.environ.get("JPY_SESSION_NAME")  # set by Jupyter Server to the notebook's path
+    if session and session.endswith(".ipynb"):
+        folders.append(Path(session).parent)
+    package = Path(govkit.__file__).resolve().parent
+    folders += [package.parent / "notebooks", package / "notebooks"]
+    return folders
+
+
+def resolve_data_file(data_file: str | Path) -> Path:
+    """The notebook's ``data_file``: as given if it exists (relative to the working folder), else relative to the notebook's folder.
+
+    A notebook run by papermill from the project root and the same notebook opened in Jupyter both
+    find the default ``../params/…`` file.
+
+    Raises:
+        DataFileError: the file is in none of these places.
+    """
+    path = Path(data_file)
+    if path.exists() or path.is_absolute():
+        return path
+    tried = [Path.cwd() / path]
+    for folder in notebook_folders():
+        candidate = folder / path
+        if candidate.exists():
+            return candidate.resolve()
+        tried.append(candidate)
+    places = "、".join(dict.fromkeys(str(p) for p in tried))
+    raise DataFileError(data_file, f"找不到数据文件（找过：{places}）；请用 -p data_file 指定")
+
+
 def load_for_render(path: str | Path) -> Loaded:
     """The report, last year's report (None if absent or unreadable) and every finding.
 

@@ -58,6 +58,13 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     }
 
 
+def content_hash(report: Report) -> str:
+    """SHA-256 of the report's public content (metadata, prose, every cell): what a publication is."""
+    import hashlib
+
+    return hashlib.sha256(dumps(report_to_dict(report)).encode("utf-8")).hexdigest()
+
+
 def findings_to_records(findings: Iterable[Finding]) -> list[dict[str, Any]]:
     """Findings in the one JSON shape of :func:`govkit.findings.findings_json` (as ``govkit check --format json``)."""
     return findings_json(findings)

@@ -9,18 +9,15 @@ never take it for an agency's report.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from govkit import fs
-from govkit.errors import DataFileError, GovkitError
+from govkit.errors import DataFileError
 from govkit.model import Report
 from govkit.widgets.merge import apply, changed_places
 
@@ -37,9 +34,7 @@ def draft_path(path: Path) -> Path:
     return path.with_name(f".{path.stem}.draft.json")
 
 
-def lock_path(path: Path) -> Path:
-    """The lock file of ``path``: ``.<name>.lock`` in the same folder."""
-    return path.with_name(f".{path.name}.lock")
+lock_path = fs.lock_path
 
 
 def _encode(value: object) -> object:
@@ -138,22 +133,13 @@ def remove_draft(path: Path) -> None:
         pass
 
 
-@contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``path``'s lock file: read-compare-write of concurrent saves in turn.
+def locked(path: Path) -> AbstractContextManager[None]:
+    """Hold the exclusive lock of ``path``: read-compare-write of concurrent saves in turn.
 
     Raises:
         GovkitError: the lock file cannot be created (read-only folder).
     """
-    try:
-        fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o666)
-    except OSError as exc:
-        raise GovkitError(f"无法创建锁文件 {lock_path(path)}：{exc.strerror}") from None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
+    return fs.locked(lock_path(path))
 
 
 __all__ = ["digest", "draft_path", "lock_path", "locked", "read_draft", "remove_draft", "write_draft"]
