@@ -67,7 +67,7 @@ def test_unchanged_agencies_are_skipped_and_changes_rebuild(tmp_path, executor):
     assert {r.agency: r.reused for r in batch(Options(mode="review"))} == {"示例镇甲": False, "示例镇乙": True}
 
 
-def test_a_failed_agency_is_tried_again_and_a_new_duplicate_is_caught(tmp_path, executor):
+def test_a_failed_agency_is_tried_again_and_a_new_duplicate_is_refused_with_its_twin(tmp_path, executor):
     params = tmp_path / "params" / "2021"
     a = datafile.save(synthetic_report("示例镇丙", 2021), params / "示例镇丙.yaml")
     broken = params / "坏.yaml"
@@ -80,7 +80,12 @@ def test_a_failed_agency_is_tried_again_and_a_new_duplicate_is_caught(tmp_path, 
     dup = datafile.save(synthetic_report("示例镇丙", 2021, seed=3), params / "副本.yaml")
     third = render_all([a, dup], out, Options(), executor=executor, progress=False)
     by_file = {r.data_file: r for r in third}
-    assert by_file[str(a)].reused and by_file[str(dup)].stage == "duplicate"
+    # Two files of one agency and year: both refused as a conflict naming the other, neither published over it.
+    assert {f: (r.ok, r.stage) for f, r in by_file.items()} == {
+        str(a): (False, "conflict"),
+        str(dup): (False, "conflict"),
+    }
+    assert str(dup) in by_file[str(a)].error and str(a) in by_file[str(dup)].error
 
 
 def test_dask_cluster_renders_a_batch(tmp_path):

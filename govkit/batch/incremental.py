@@ -113,6 +113,7 @@ class Build:
             result = Result(**{k: v for k, v in record["result"].items() if k in known})
         except (KeyError, TypeError):
             return None
+        outputs: list[str | None]
         if result.held:  # held back by the publish gate: nothing of its own was written
             outputs = [p for p in (result.html, result.pdf, result.json) if p]
         else:

@@ -114,13 +114,13 @@ def execute(
             execution_timeout=timeout,
         )
     except CellTimeoutError as exc:
-        exc.nb = nb  # cells run so far, with their outputs (nbclient fills them in place)
+        setattr(exc, "nb", nb)  # noqa: B010 - cells run so far, with their outputs (nbclient fills them in place)
         raise
     except DeadKernelError as exc:
         raise KernelDied(str(exc) or type(exc).__name__) from exc
     try:
         raise_for_execution_errors(nb, None)  # adds papermill's error banner to ``nb`` in place
     except Exception as exc:
-        exc.nb = nb
+        setattr(exc, "nb", nb)  # noqa: B010 - the caller keeps the notebook with its error banner
         raise
     return nb

@@ -253,7 +253,7 @@ def _docx_rows(table) -> list[list[str]]:
 
     rows = []
     for tr in table._tbl.tr_lst:
-        cells = []
+        cells: list[str] = []
         for tc in tr.tc_lst:
             if tc.vMerge == "continue":
                 # The lower part of a vertically merged cell: its text is in the row above. A merged
