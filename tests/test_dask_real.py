@@ -37,10 +37,10 @@ def test_render_on_a_real_scheduler_isolates_the_broken_file(tmp_path: Path) -> 
     assert "生成报告" in done.stderr  # the progress bar
     failures = [line for line in done.stderr.splitlines() if line.startswith("失败：")]
     assert len(failures) == 1 and "损坏.yaml" in failures[0]
-    assert "已生成 3 份报告，失败 1 份" in done.stdout
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert "已发布 3 份报告，失败 1 份" in done.stdout
+    manifest = json.loads((out / "internal" / "manifest-publish.json").read_text(encoding="utf-8"))
     rendered = {r["agency"]: r for r in manifest["reports"] if r["status"] == "ok"}
     assert set(rendered) == {"示例镇甲", "示例镇乙", "示例镇丙"}
     for record in rendered.values():
-        html = (out / record["html"]).read_text(encoding="utf-8")
+        html = (out / "public" / record["html"]).read_text(encoding="utf-8")
         assert record["agency"] in html and "<table" in html

@@ -107,6 +107,9 @@ def test_hanging_and_dying_agencies_fail_alone(tmp_path):
     elapsed = time.monotonic() - start
     assert proc.returncode == 1, proc.stderr
     assert elapsed < 200, f"batch took {elapsed:.0f} s"
+    # ... and the rerun, alone on the output folder, removed them and the killed run's staged pages.
+    assert not list(out.glob("internal/claims/*")) and not list(out.glob("internal/staging/*"))
+    assert not [p for p in out.rglob("*.tmp")]
     manifest = json.loads((out / "internal" / "manifest-publish.json").read_text(encoding="utf-8"))
     by_agency = {r["agency"]: r for r in manifest["reports"]}
     assert by_agency["正常镇"]["status"] == "ok" and (out / "public" / by_agency["正常镇"]["html"]).is_file()
@@ -144,7 +147,7 @@ def test_killed_batch_leaves_only_complete_files_and_rerun_completes(tmp_path):
     # Pages wait in the batch's staging folder until the whole batch is checked: nothing half-published.
     done = sorted(p.stem for p in out.glob("internal/staging/*/2021/*.html") if ".图解" not in p.name)
     assert 1 <= len(done) < len(names), done
-    assert list(out.rglob(".*.claim"))  # the killed run's claim markers are still there ...
+    assert list(out.glob("internal/claims/*/*"))  # the killed run's claim markers are still there ...
     assert_outputs_complete(out)
     assert not list(out.glob("public/2021/*.html"))
     assert not (out / "public" / "index.html").exists()
@@ -153,6 +156,9 @@ def test_killed_batch_leaves_only_complete_files_and_rerun_completes(tmp_path):
     reports = (p for p in (out / "public" / "2021").glob("*.html") if ".图解" not in p.name)
     assert sorted(p.stem for p in reports) == sorted(names)
     assert_outputs_complete(out)
+    # ... and the rerun, alone on the output folder, removed them and the killed run's staged pages.
+    assert not list(out.glob("internal/claims/*")) and not list(out.glob("internal/staging/*"))
+    assert not [p for p in out.rglob("*.tmp")]
     manifest = json.loads((out / "internal" / "manifest-publish.json").read_text(encoding="utf-8"))
     assert manifest["total"] == len(names) and manifest["failed"] == 0
 

@@ -62,7 +62,9 @@ _HARNESS = textwrap.dedent(
     except GovkitError as exc:
         outcome = str(exc)
     seconds = time.process_time() - start
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM is this process's own peak: ru_maxrss would carry the forking test runner's peak across exec.
+    status = open('/proc/self/status', encoding='ascii').read()
+    rss = int(next(line.split()[1] for line in status.splitlines() if line.startswith('VmHWM:'))) / 1024
     print(json.dumps({"seconds": seconds, "rss_mb": rss, "outcome": outcome}))
     """
 )

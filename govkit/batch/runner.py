@@ -321,7 +321,10 @@ def _lock_output(out: Path) -> IO[bytes] | None:
     except OSError:
         fcntl.flock(handle, fcntl.LOCK_SH)  # another run is active: its claims are not leftovers
         return handle
-    for leftover in [*out.glob("*/.*.claim"), *out.glob(".*.tmp"), *out.glob("*/.*.tmp")]:
+    internal = Layout(out).internal
+    for folder in [*internal.glob("claims/*"), *internal.glob("staging/*")]:  # one folder per batch
+        shutil.rmtree(folder, ignore_errors=True)
+    for leftover in [*out.glob(".*.tmp"), *out.glob("*/.*.tmp"), *out.glob("*/*/.*.tmp"), *out.glob("*/*/*/.*.tmp")]:
         leftover.unlink(missing_ok=True)
     fcntl.flock(handle, fcntl.LOCK_SH)
     return handle
