@@ -18,15 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXAMPLE = ROOT / "params" / "2020" / "北京市密云区穆家峪镇.yaml"
 SEED_TEXT = FIXTURES / "seed_mujiayu_2020.txt"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+from govkit.render.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402,F401 - shared with the product
 
 # Tests run as `.venv/bin/python -m pytest` without the venv on PATH: let subprocesses find the
 # venv's own `govkit`, `jupyter` and `papermill` first.

@@ -11,19 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from govkit.errors import GovkitError
 from govkit.fs import atomic_write
+from govkit.render.browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, chromium, offline_page  # noqa: F401 - re-exported
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-TIMEOUT_MS = 60_000  # every browser step of one PDF (loading, fonts, printing)
 # A report page within the data-file limits (prose ≤ 50,000 characters per section) is < 1 MB of HTML;
 # a larger page would print for minutes and thousands of pages, so it is refused before printing.
 MAX_HTML_BYTES = 4_000_000
@@ -37,7 +27,6 @@ def print_pdfs(jobs: Iterable[tuple[Path, Path]], on_done: Callable[[Path], None
         on_done: called with the HTML path after each pair, printed or failed (for progress).
     """
     from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
 
     errors: dict[Path, str] = {}
     wanted = []
@@ -52,29 +41,17 @@ def print_pdfs(jobs: Iterable[tuple[Path, Path]], on_done: Callable[[Path], None
     jobs = wanted
     if not jobs:
         return errors
-    if not Path(CHROMIUM).exists():
-        raise GovkitError(f"找不到 Chromium（{CHROMIUM}）；请先安装 chromium 软件包（scripts/setup）")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            for html, pdf in jobs:
-                context = browser.new_context(offline=True)
-                try:
-                    context.set_default_timeout(TIMEOUT_MS)
-                    page = context.new_page()
-                    page.route("**/*", lambda route: route.abort())
-                    page.set_content(html.read_text(encoding="utf-8"), wait_until="load", timeout=TIMEOUT_MS)
-                    page.evaluate("document.fonts.ready.then(() => true)")
+    with chromium() as browser:
+        for html, pdf in jobs:
+            try:
+                with offline_page(browser, html.read_text(encoding="utf-8")) as page:
                     data = page.pdf(
                         format="A4", print_background=True, prefer_css_page_size=True, tagged=True, outline=True
                     )
-                    atomic_write(pdf, data)
-                except (PlaywrightError, OSError) as exc:
-                    errors[html] = f"打印 PDF 失败（{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}）"
-                finally:
-                    context.close()
-                    if on_done is not None:
-                        on_done(html)
-        finally:
-            browser.close()
+                atomic_write(pdf, data)
+            except (PlaywrightError, OSError) as exc:
+                errors[html] = f"打印 PDF 失败（{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}）"
+            finally:
+                if on_done is not None:
+                    on_done(html)
     return errors

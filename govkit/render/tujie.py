@@ -322,38 +322,25 @@ def write_pngs(pages: Iterable[Path]) -> dict[Path, str]:
     text alternative (its 文字说明) is stored in the PNG as an iTXt ``Description`` chunk.
     """
     from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
 
-    from govkit.errors import GovkitError
     from govkit.fs import atomic_write
-    from govkit.render.pdf import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
+    from govkit.render.browser import chromium, offline_page
 
     pages = list(pages)
     errors: dict[Path, str] = {}
     if not pages:
         return errors
-    if not Path(CHROMIUM).exists():
-        raise GovkitError(f"找不到 Chromium（{CHROMIUM}）；请先安装 chromium 软件包（scripts/setup），或用 --no-tujie")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            for page_path in pages:
-                context = browser.new_context(
-                    offline=True, viewport={"width": WIDTH_PX, "height": 800}, device_scale_factor=1
-                )
-                try:
-                    page = context.new_page()
-                    page.route("**/*", lambda route: route.abort())
-                    page.set_content(page_path.read_text(encoding="utf-8"), wait_until="load", timeout=TIMEOUT_MS)
-                    page.evaluate("document.fonts.ready.then(() => true)")
+    with chromium("，或用 --no-tujie") as browser:
+        for page_path in pages:
+            viewport = {"width": WIDTH_PX, "height": 800}
+            try:
+                with offline_page(
+                    browser, page_path.read_text(encoding="utf-8"), viewport=viewport, device_scale_factor=1
+                ) as page:
                     text = page.inner_text("#tj-summary")
                     shot = page.screenshot(full_page=True, type="png")
-                    atomic_write(page_path.with_suffix(".png"), with_description(shot, text))
-                except (PlaywrightError, OSError) as exc:
-                    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-                    errors[page_path] = f"生成图解 PNG 失败（{first}）"
-                finally:
-                    context.close()
-        finally:
-            browser.close()
+                atomic_write(page_path.with_suffix(".png"), with_description(shot, text))
+            except (PlaywrightError, OSError) as exc:
+                first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                errors[page_path] = f"生成图解 PNG 失败（{first}）"
     return errors
