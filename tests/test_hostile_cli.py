@@ -56,7 +56,13 @@ def test_leftovers_of_a_killed_run_are_removed_by_the_next(tmp_path):
         out / "2021" / ".示例镇0.html.k3j4h5.tmp",
         out / ".index.html.abcd12.tmp",
     ]
+    # ... and in today's layout: its claims and staged pages in the internal folder
+    leftovers += [
+        *(out / "internal" / "claims" / "dead-batch" / f"2021.示例镇{i}" for i in range(3)),
+        out / "internal" / "staging" / "dead-batch" / "2021" / "示例镇1.html",
+    ]
     for path in leftovers:
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("killed", encoding="utf-8")
     (out / "2021" / "示例镇0.html").write_text("<html>kept</html>", encoding="utf-8")
     # the next run (here: two conflicting files, so no kernel is needed) removes them
@@ -65,6 +71,7 @@ def test_leftovers_of_a_killed_run_are_removed_by_the_next(tmp_path):
     render_all([a, b], out, Options(), progress=False)
     assert not [p for p in leftovers if p.exists()]
     assert not list(out.rglob("*.claim")) and not list(out.rglob("*.tmp"))
+    assert not list((out / "internal" / "claims").glob("*")) and not list((out / "internal" / "staging").glob("*"))
     assert (out / "2021" / "示例镇0.html").read_text(encoding="utf-8") == "<html>kept</html>"
 
 

@@ -324,7 +324,8 @@ def _lock_output(out: Path) -> IO[bytes] | None:
     internal = Layout(out).internal
     for folder in [*internal.glob("claims/*"), *internal.glob("staging/*")]:  # one folder per batch
         shutil.rmtree(folder, ignore_errors=True)
-    for leftover in [*out.glob(".*.tmp"), *out.glob("*/.*.tmp"), *out.glob("*/*/.*.tmp"), *out.glob("*/*/*/.*.tmp")]:
+    tmp = [*out.glob(".*.tmp"), *out.glob("*/.*.tmp"), *out.glob("*/*/.*.tmp"), *out.glob("*/*/*/.*.tmp")]
+    for leftover in [*tmp, *out.glob("*/.*.claim")]:  # claims beside the pages: folders of earlier versions
         leftover.unlink(missing_ok=True)
     fcntl.flock(handle, fcntl.LOCK_SH)
     return handle
