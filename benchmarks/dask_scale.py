@@ -26,8 +26,9 @@ import time
 from pathlib import Path
 
 import psutil
+from batch import tree_rss  # sibling scripts: `python benchmarks/dask_scale.py` puts this folder first on sys.path
+from localdask import dask_cluster
 
-from benchmarks.localdask import dask_cluster
 from govkit import datafile
 from govkit.synthetic import synthetic_report
 
@@ -38,20 +39,6 @@ def make_params(root: Path, n: int) -> Path:
         name = f"示例镇{i:05d}"
         datafile.save(synthetic_report(name, 2021, seed=i), folder / f"{name}.yaml")
     return folder
-
-
-def tree_rss(proc: psutil.Process) -> int:
-    total = 0
-    try:
-        procs = [proc, *proc.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return 0
-    for p in procs:
-        try:
-            total += p.memory_info().rss
-        except psutil.NoSuchProcess:
-            pass
-    return total
 
 
 def dask_workers(main: psutil.Process) -> list[psutil.Process]:
