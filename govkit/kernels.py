@@ -22,11 +22,50 @@ import multiprocessing.util
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from typing import Any, cast
 
 RECYCLE_AFTER = 250  # notebooks per kernel before it is replaced by a fresh one (memory stays flat)
-WARMUP_CODE = "import govkit.kernels as _govkit_kernels; _govkit_kernels.kernel_warmup()"
 RESET_CODE = "import govkit.kernels as _govkit_kernels; _govkit_kernels.kernel_reset()"
+# Imported by every kernel: what the report notebooks need in any case.
+ALWAYS_WARM = ("IPython.display", "govkit.checks", "govkit.datafile", "govkit.render")
+# Packages warmed when a notebook imports them: govkit's own modules (they may bring pandas along),
+# and the libraries whose settings the reset restores. Other modules a notebook imports are
+# imported by it and removed again by the reset, so that nothing leaks into the next notebook.
+WARM_PACKAGES = ("govkit", "IPython", "pandas", "numpy", "matplotlib")
+
+
+def warmup_code(modules: Iterable[str] = ()) -> str:
+    names = ",".join(sorted(set(modules)))
+    return f"import govkit.kernels as _govkit_kernels; _govkit_kernels.kernel_warmup({names!r})"
+
+
+def notebook_imports(nb: Any) -> frozenset[str]:
+    """The modules a notebook's code cells import that are worth warming (see ``WARM_PACKAGES``).
+
+    ``nb`` is a notebook node or the notebook file's JSON as read (cell sources may be lists of lines).
+    """
+    import ast
+
+    found: set[str] = set()
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        lines = "".join(source) if isinstance(source, list) else source
+        # IPython's magics and shell escapes are not Python; the imports around them still count.
+        code = "\n".join(line for line in lines.splitlines() if not line.lstrip().startswith(("%", "!")))
+        try:
+            tree = ast.parse(code)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found.add(node.module)
+    return frozenset(name for name in found if name.split(".")[0] in WARM_PACKAGES)
+
 
 # --------------------------------------------------------------------------------------------
 # Inside the kernel
@@ -34,43 +73,48 @@ RESET_CODE = "import govkit.kernels as _govkit_kernels; _govkit_kernels.kernel_r
 _baseline: dict[str, Any] = {}
 
 
-def kernel_warmup() -> None:
-    """Import what report notebooks need, then remember the clean state to return to (once per kernel)."""
-    if _baseline:  # already warmed at kernel start-up (``exec_lines``)
-        return
+def kernel_warmup(modules: str = "") -> None:
+    """Import what report notebooks need, then remember the clean state to return to.
+
+    ``modules`` (comma-separated) are the warm-worthy imports of the notebooks this kernel runs
+    (:func:`notebook_imports`). Called again with more of them (between two notebooks, after a
+    reset), it imports those and adds them to the baseline.
+    """
     import decimal
     import gc
+    import importlib
     import sys
     import warnings
 
-    import IPython.display  # noqa: F401
-    import pandas  # noqa: F401
-
-    import govkit.checks  # noqa: F401 - importing it declares every rule
-    import govkit.datafile  # noqa: F401
-
-    try:  # the renderer, when installed, is the heaviest import of a report notebook
-        import govkit.render  # noqa: F401
-    except ImportError:
-        pass
-    try:  # charts draw with matplotlib; imported here so that its settings can be restored cheaply
+    wanted = [*ALWAYS_WARM, *filter(None, modules.split(","))]
+    if _baseline and all(name in sys.modules for name in wanted):
+        return
+    if any(name.split(".")[0] == "matplotlib" for name in wanted):
         import matplotlib
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot  # noqa: F401
-    except ImportError:
-        pass
-    _baseline.update(
-        modules=set(sys.modules),
-        cwd=os.getcwd(),
-        environ=dict(os.environ),
-        path=list(sys.path),
-        warnings=list(warnings.filters),
-        decimal=decimal.getcontext().copy(),
-        pandas=_pandas_options(),
-        # Settings as warm-up left them (govkit may have registered CJK fonts), not library defaults.
-        matplotlib=dict(sys.modules["matplotlib"].rcParams) if "matplotlib" in sys.modules else None,
-    )
+        matplotlib.use("Agg")  # no display in a kernel that renders reports
+        wanted.append("matplotlib.pyplot")  # so that the reset can close the figures a notebook left
+    for name in wanted:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # the notebook's own import then says what is missing
+            pass
+    pandas_options = _pandas_options() if "pandas" in sys.modules else None
+    # Settings as warm-up left them (govkit may have registered CJK fonts), not library defaults.
+    rc = dict(sys.modules["matplotlib"].rcParams) if "matplotlib" in sys.modules else None
+    if _baseline:  # more modules for a kernel already in use: the rest of the baseline stays
+        _baseline.update(modules=set(sys.modules), pandas=pandas_options, matplotlib=rc)
+    else:
+        _baseline.update(
+            modules=set(sys.modules),
+            cwd=os.getcwd(),
+            environ=dict(os.environ),
+            path=list(sys.path),
+            warnings=list(warnings.filters),
+            decimal=decimal.getcontext().copy(),
+            pandas=pandas_options,
+            matplotlib=rc,
+        )
     # Everything alive now is permanent: later collections (ours and IPython's on reset) then scan
     # only what a notebook created, which makes a reset cost milliseconds instead of ~0.3 s.
     gc.collect()
@@ -109,11 +153,11 @@ def kernel_reset() -> None:
     sys.path[:] = _baseline["path"]
     cast(list, warnings.filters)[:] = _baseline["warnings"]  # typeshed declares it a read-only Sequence
     decimal.setcontext(_baseline["decimal"].copy())
-    pandas = sys.modules["pandas"]
+    pandas: Any = sys.modules.get("pandas")
     # Only options that changed are set back: resetting all of them costs more than checking.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for key, value in _baseline["pandas"].items():
+        for key, value in (_baseline["pandas"] or {}).items():
             try:
                 if pandas.get_option(key) != value:
                     pandas.set_option(key, value)
@@ -125,7 +169,8 @@ def kernel_reset() -> None:
             warnings.simplefilter("ignore")
             changed = {k: v for k, v in _baseline["matplotlib"].items() if rc.get(k) is not v and rc.get(k) != v}
             rc.update(changed)
-        sys.modules["matplotlib.pyplot"].close("all")
+        if "matplotlib.pyplot" in sys.modules:
+            sys.modules["matplotlib.pyplot"].close("all")
     inputs = sys.modules.get("govkit.render.inputs")
     if inputs is not None:  # what a worker primed for a notebook that never asked for it
         inputs._primed.clear()
@@ -141,6 +186,7 @@ class WarmKernel:
 
     def __init__(self, kernel_name: str = "python3", startup_timeout: float = 60):
         self.kernel_name = kernel_name
+        self.modules: frozenset[str] = frozenset()  # warmed besides ``ALWAYS_WARM`` (see :func:`notebook_imports`)
         self.startup_timeout = startup_timeout
         self.km: Any = None
         self._ipc_dir: str | None = None
@@ -167,7 +213,7 @@ class WarmKernel:
         # No history database: nothing to write per cell, no lock shared by many kernels, and cell
         # numbers can restart at 1 for every notebook.
         self.km.start_kernel(
-            extra_arguments=["--HistoryManager.enabled=False", f"--IPKernelApp.exec_lines={WARMUP_CODE}"]
+            extra_arguments=["--HistoryManager.enabled=False", f"--IPKernelApp.exec_lines={warmup_code(self.modules)}"]
         )
         self.ready = False
 
@@ -182,8 +228,19 @@ class WarmKernel:
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=self.startup_timeout)
         # Start-up code that fails is only logged by ipykernel: warm up again here, where it raises.
-        self._run(WARMUP_CODE, timeout=self.startup_timeout)
+        self._run(warmup_code(self.modules), timeout=self.startup_timeout)
         self.ready = True
+
+    def want(self, modules: frozenset[str]) -> None:
+        """Warm ``modules`` too (a notebook that imports more than the ones before); now if ready, else on start."""
+        if modules <= self.modules:
+            return
+        self.modules |= modules
+        if self.ready:
+            try:
+                self._run(warmup_code(self.modules), timeout=self.startup_timeout)
+            except Exception:  # noqa: BLE001 - the notebook then imports them itself
+                pass
 
     def notebook_client(self) -> Any:
         """A fresh asynchronous client for one notebook, channels started.
@@ -252,10 +309,11 @@ class WarmKernel:
 _kernels: dict[str, WarmKernel] = {}
 
 
-def warm_kernel(kernel_name: str = "python3", wait: bool = True) -> WarmKernel:
+def warm_kernel(kernel_name: str = "python3", wait: bool = True, modules: frozenset[str] = frozenset()) -> WarmKernel:
     """This process's warm kernel (started on first use, replaced when dead).
 
     With ``wait=False`` a kernel that is not running yet is only launched; the next call waits for it.
+    ``modules`` are warmed besides the usual ones (:func:`notebook_imports` of the notebook to run).
     """
     kernel = _kernels.get(kernel_name)
     if kernel is None:
@@ -263,6 +321,7 @@ def warm_kernel(kernel_name: str = "python3", wait: bool = True) -> WarmKernel:
         atexit.register(kernel.shutdown)
         # Worker processes of multiprocessing pools leave through os._exit and skip atexit.
         multiprocessing.util.Finalize(None, kernel.shutdown, exitpriority=10)
+    kernel.want(modules)
     if wait:
         kernel.ensure()
     elif not kernel.alive():
@@ -300,7 +359,7 @@ def _engine_class() -> type:
             execution_timeout: float | None = None,
             **kwargs: Any,
         ) -> Any:
-            kernel = warm_kernel(kernel_name or "python3")
+            kernel = warm_kernel(kernel_name or "python3", modules=notebook_imports(nb_man.nb))
             client = PapermillNotebookClient(
                 nb_man,
                 km=kernel.km,

@@ -53,3 +53,13 @@ def test_no_module_outside_formats_compares_a_version_with_a_literal() -> None:
             ):
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value!r}")
     assert not found, "version literals outside govkit/formats:\n" + "\n".join(found)
+
+
+def test_the_fast_yaml_loader_reads_the_format_files_as_the_pure_python_one_does() -> None:
+    from importlib import resources
+
+    import yaml
+
+    for version in formats.KNOWN_VERSIONS:
+        text = resources.files(formats).joinpath(f"format_{version}.yaml").read_text(encoding="utf-8")
+        assert yaml.load(text, Loader=formats.FORMAT_LOADER) == yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506

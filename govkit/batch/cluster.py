@@ -15,7 +15,9 @@ from govkit.errors import GovkitError
 
 
 @contextmanager
-def dask_executor(address: str, timeout: float = 30, kernel_name: str = "python3") -> Iterator[Executor]:
+def dask_executor(
+    address: str, timeout: float = 30, kernel_name: str = "python3", notebook: str | None = None
+) -> Iterator[Executor]:
     """A ``concurrent.futures`` executor that runs on the Dask cluster at ``address``.
 
     Every worker first readies its kernel and imports (as a local pool's initializer does), all at
@@ -37,7 +39,7 @@ def dask_executor(address: str, timeout: float = 30, kernel_name: str = "python3
     try:
         from govkit.batch.worker import init_worker
 
-        client.run(init_worker, kernel_name)
+        client.run(init_worker, kernel_name, notebook)
         with client.get_executor(pure=False) as executor:
             yield executor
     finally:

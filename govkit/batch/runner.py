@@ -495,7 +495,7 @@ def _render_locked(
         executor = ProcessPoolExecutor(
             max_workers=max(1, min(workers or os.cpu_count() or 1, len(todo))),
             initializer=init_worker,
-            initargs=(options.kernel_name,),
+            initargs=(options.kernel_name, str(notebook_path(options))),
         )
     rendered: list[Result] = []
     stage = layout.staging(options.batch_id)

@@ -45,21 +45,35 @@ def _fold_long_help() -> None:
     rich_utils._make_rich_text = folding
 
 
-def _register() -> None:
-    _fold_long_help()
-    if app.registered_commands:
-        return
-    from govkit.cli import approve, check, export, link_prose, new, render, serve
-    from govkit.cli import import_ as import_module
+COMMANDS = {
+    "check": "check",
+    "render": "render",
+    "approve": "approve",
+    "new": "new",
+    "import": "import_",
+    "export": "export",
+    "link-prose": "link_prose",
+    "serve": "serve",
+}
 
-    app.command("check")(check.command)
-    app.command("render")(render.command)
-    app.command("approve")(approve.command)
-    app.command("new")(new.command)
-    app.command("import")(import_module.command)
-    app.command("export")(export.command)
-    app.command("link-prose")(link_prose.command)
-    app.command("serve")(serve.command)
+
+@app.callback()
+def _group() -> None:
+    """Keep ``govkit`` a group of commands even when only the one being run is registered."""
+
+
+def _register(only: str | None = None) -> None:
+    """Register the commands, or only ``only`` (a command's name) to spare the others' imports.
+
+    Each command module imports what it needs (the editor's widgets, the server, the importers);
+    ``govkit render`` should not pay for ``govkit serve``.
+    """
+    from importlib import import_module
+
+    registered = {command.name for command in app.registered_commands}
+    for name, module in COMMANDS.items():
+        if (only is None or name == only) and name not in registered:
+            app.command(name)(import_module(f"govkit.cli.{module}").command)
 
 
 class _EscapingStream:
@@ -78,7 +92,10 @@ class _EscapingStream:
 
 def main() -> None:
     """Entry point of the console script."""
-    _register()
+    invoked = sys.argv[1] if len(sys.argv) > 1 else None
+    _register(invoked if invoked in COMMANDS else None)
+    if invoked not in COMMANDS or "--help" in sys.argv:  # only help needs it (and rich's layout costs ~50 ms)
+        _fold_long_help()
     # Whatever reaches the terminal passes here: a U+009B or ESC from a data file cannot act on it.
     sys.stdout = _EscapingStream(sys.stdout)  # type: ignore[assignment]
     sys.stderr = _EscapingStream(sys.stderr)  # type: ignore[assignment]

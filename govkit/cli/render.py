@@ -83,8 +83,11 @@ def command(
     layout = Layout(Path(out), mode)
     if scheduler:
         from govkit.batch.cluster import dask_executor
+        from govkit.batch.runner import notebook_path
 
-        with dask_executor(scheduler, kernel_name=options.kernel_name) as executor:
+        with dask_executor(
+            scheduler, kernel_name=options.kernel_name, notebook=str(notebook_path(options))
+        ) as executor:
             results = render_all(
                 files, out, options, executor=executor, progress=not quiet, force=force, district=district
             )
