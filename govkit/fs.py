@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -127,6 +127,40 @@ def atomic_create(path: str | os.PathLike[str], data: str | bytes) -> None:
         WriteError: the file cannot be written.
     """
     _write(Path(path), data, replace=False)
+
+
+def write_guarded(path: str | os.PathLike[str], data: str | bytes, may_replace: Callable[[Path], None]) -> bool:
+    """Write a file atomically unless ``may_replace`` refuses the file that is there; check and write are one step.
+
+    The check and the write happen under the lock of ``path`` (:func:`lock_path`, the one the editor's
+    save holds), so no other locked writer changes the file in between. A file that is not there yet is
+    created exclusively (as :func:`atomic_create`), so a writer that does not lock cannot be replaced
+    either; if one appears meanwhile, ``may_replace`` decides about it.
+
+    Args:
+        path: the file to write.
+        data: the content; text is written as UTF-8.
+        may_replace: called with ``path`` when a file is there; raises to refuse (nothing is written).
+
+    Returns:
+        Whether an existing file was replaced.
+
+    Raises:
+        WriteError: the file (or its lock) cannot be written; the old content (if any) is untouched.
+    """
+    path = Path(path)
+    with locked(lock_path(path)):
+        for _ in range(3):
+            if os.path.lexists(path):
+                may_replace(path)
+                _write(path, data, replace=True)
+                return True
+            try:
+                _write(path, data, replace=False)
+                return False
+            except TargetExistsError:
+                continue  # created meanwhile by a writer that does not lock: check that file
+        raise WriteError(17, f"{path}：文件在写入时反复出现又消失，未写入")
 
 
 def ensure_folder(path: str | os.PathLike[str]) -> Path:
@@ -253,5 +287,6 @@ __all__ = [
     "ensure_folder",
     "append_lines",
     "new_file_mode",
+    "write_guarded",
     "write_if_changed",
 ]
