@@ -47,11 +47,12 @@ for line in sys.stdin:
         report.set("三", tuple(job["row"]), tuple(job["col"]), job["value"])
         print("ready", flush=True)
         sys.stdin.readline()
-        time.sleep(job["delay"])
+        began = time.perf_counter()
         try:
-            print(json.dumps([datafile.save_guarded(report, Path(job["target"]), True), ""]), flush=True)
+            written, problem = datafile.save_guarded(report, Path(job["target"]), True), ""
         except Exception as exc:
-            print(json.dumps([None, str(exc)]), flush=True)
+            written, problem = None, str(exc)
+        print(json.dumps([written, problem, time.perf_counter() - began]), flush=True)
 """
 
 
@@ -125,7 +126,7 @@ def test_two_imports_of_one_identity_at_once_exactly_one_wins(tmp_path: Path, wr
         line = errors[0]
         assert str(sources[1 - winner]) in line and str(target) in line and "确需覆盖请加 --replace" in line
         assert f"同一机关「{SPELLINGS[winner]}」，本次名称写作「{SPELLINGS[1 - winner]}」" in line
-        assert sorted(p.name for p in target.parent.iterdir()) == [".金山镇.yaml.lock", "金山镇.yaml"]
+        assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]  # no temporary file left
 
 
 def test_an_import_never_slips_between_an_editors_check_and_its_write(tmp_path: Path, writers) -> None:
@@ -143,16 +144,18 @@ def test_an_import_never_slips_between_an_editors_check_and_its_write(tmp_path: 
     expected.set("三", *theirs, 8888)
     imported = datafile.save(expected, tmp_path / "reference.yaml").read_bytes()  # what the import alone writes
     merged = replaced = 0
+    span = 0.08
     for trial in range(TRIALS):
         target.write_bytes(start)
         editor = ReportEditor(target)
         editor.cell("三", *mine).widget.value = "7777"
-        importer.send({**job, "value": 8888, "delay": 0.0})
+        importer.send({**job, "value": 8888})
         assert importer.read() == "ready"
         importer.send("go")
-        time.sleep(random.uniform(0, 0.08))  # sweep the editor's save across the import's write
+        time.sleep(random.uniform(0, span))  # sweep the editor's save across the import's write
         saved = editor.save()
-        written, problem = json.loads(importer.read())
+        written, problem, took = json.loads(importer.read())
+        span = max(span, 2 * took)  # a slow machine: widen the sweep so that it still covers both orders
         assert written is True and saved, (problem, editor.status.value)
         final = target.read_bytes()
         if final == imported:  # the editor saved first; the import then replaced the file (--replace)
