@@ -40,6 +40,14 @@ def lock_path(path: str | os.PathLike[str]) -> Path:
     return path.with_name(f".{path.name}.lock")
 
 
+def _guarded(lock: Path) -> Path:
+    """The file a lock of :func:`lock_path` guards (what the user asked to write), else the lock itself."""
+    name = lock.name
+    if name.startswith(".") and name.endswith(".lock") and len(name) > len("..lock"):
+        return lock.with_name(name[1 : -len(".lock")])
+    return lock
+
+
 @contextmanager
 def locked(lock: str | os.PathLike[str]) -> Iterator[None]:
     """Hold an exclusive lock on the file ``lock`` (created empty if missing, never written) while inside.
@@ -54,7 +62,7 @@ def locked(lock: str | os.PathLike[str]) -> Iterator[None]:
         lock.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
     except OSError as exc:
-        raise WriteError(exc.errno, f"{lock}：无法加锁（{exc.strerror}）；未写入") from None
+        raise WriteError(exc.errno, f"{_guarded(lock)}：无法写入（无法加锁：{exc.strerror}）；未写入") from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

@@ -60,8 +60,12 @@ def breaks_yaml_name(text: str) -> bool:
     return has_control_chars(text) or bool(_NAME_BREAKS.search(text))
 
 
-def load(path: str | os.PathLike[str]) -> Report:
-    """Read one agency data file; raise :class:`DataFileError` naming the place of any problem."""
+def load(path: str | os.PathLike[str], cached: bool = False) -> Report:
+    """Read one agency data file; raise :class:`DataFileError` naming the place of any problem.
+
+    With ``cached``, bytes parsed before (by the same code) are read back from the per-user cache
+    of :mod:`govkit.datafile.cache` instead of parsed again: for readers of many files.
+    """
     path = Path(path)
     if path.is_dir():
         raise DataFileError(path, "这是一个文件夹，不是数据文件")
@@ -76,8 +80,21 @@ def load(path: str | os.PathLike[str]) -> Report:
         raise DataFileError(path, "文件不存在") from None
     except OSError as exc:
         raise DataFileError(path, f"无法读取文件（{exc.strerror}）") from None
-    report = loads(raw, path)
+    if not cached:
+        report = loads(raw, path)
+    else:
+        from govkit.datafile import cache
+
+        report = cache.get(raw) or _parse_and_remember(raw, path)
     report.source = path
+    return report
+
+
+def _parse_and_remember(raw: bytes, path: Path) -> Report:
+    from govkit.datafile import cache
+
+    report = loads(raw, path)
+    cache.put(raw, report)
     return report
 
 
