@@ -44,3 +44,26 @@ def test_render_on_a_real_scheduler_isolates_the_broken_file(tmp_path: Path) -> 
     for record in rendered.values():
         html = (out / "public" / record["html"]).read_text(encoding="utf-8")
         assert record["agency"] in html and "<table" in html
+
+
+def test_a_batch_pauses_the_workers_profiler_and_resumes_it_after(tmp_path: Path) -> None:
+    """The profiler's per-second history grew every worker by ~0.3 MB/s over a batch (issue 16)."""
+    from distributed import Client
+
+    from benchmarks.localdask import dask_cluster
+    from govkit.batch.cluster import dask_executor
+
+    def _profiling(dask_worker) -> list[bool]:  # noqa: ANN001 - a distributed.Worker; local: pickled by value
+        return [dask_worker.periodic_callbacks[name].is_running() for name in ("profile", "profile-cycle")]
+
+    with dask_cluster(nworkers=2, nthreads=1, log_dir=tmp_path / "logs") as (address, _scheduler, _worker):
+        with Client(address, timeout=30) as client:
+            before = client.run(_profiling)
+            assert len(before) == 2 and all(all(running) for running in before.values())
+            with dask_executor(address) as executor:
+                assert not any(any(running) for running in client.run(_profiling).values())
+                with dask_executor(address):  # a second batch on the same cluster ends first
+                    pass
+                assert not any(any(running) for running in client.run(_profiling).values())
+                assert executor.submit(sum, [1, 2]).result(timeout=60) == 3
+            assert all(all(running) for running in client.run(_profiling).values())

@@ -507,16 +507,20 @@ def _render_locked(
         )
         with tqdm(total=len(futures), desc="生成报告", unit="份", disable=not progress) as bar:
             for future in as_completed(futures):
+                # Dropped as soon as it is done: a Dask worker keeps a task's result in memory while
+                # any future of it is held, so holding all of them would grow workers with the batch.
+                data_file = futures.pop(future)
                 try:
                     rendered.append(future.result())
                 except Exception as exc:  # noqa: BLE001 - a crashed worker fails one agency only
                     rendered.append(
                         _fail(
-                            Result(data_file=str(futures[future])),
+                            Result(data_file=str(data_file)),
                             "crash",
-                            f"{futures[future]}：工作进程异常退出（{type(exc).__name__}: {exc}）",
+                            f"{data_file}：工作进程异常退出（{type(exc).__name__}: {exc}）",
                         )
                     )
+                del future
                 bar.update(1)
         staged = [r for r in rendered if r.ok and r.publication in ("", "published")]
         if options.tujie:
