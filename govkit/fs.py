@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -40,6 +40,14 @@ def lock_path(path: str | os.PathLike[str]) -> Path:
     return path.with_name(f".{path.name}.lock")
 
 
+def _guarded(lock: Path) -> Path:
+    """The file a lock of :func:`lock_path` guards (what the user asked to write), else the lock itself."""
+    name = lock.name
+    if name.startswith(".") and name.endswith(".lock") and len(name) > len("..lock"):
+        return lock.with_name(name[1 : -len(".lock")])
+    return lock
+
+
 @contextmanager
 def locked(lock: str | os.PathLike[str]) -> Iterator[None]:
     """Hold an exclusive lock on the file ``lock`` (created empty if missing, never written) while inside.
@@ -54,7 +62,7 @@ def locked(lock: str | os.PathLike[str]) -> Iterator[None]:
         lock.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
     except OSError as exc:
-        raise WriteError(exc.errno, f"{lock}：无法加锁（{exc.strerror}）；未写入") from None
+        raise WriteError(exc.errno, f"{_guarded(lock)}：无法写入（无法加锁：{exc.strerror}）；未写入") from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -62,17 +70,18 @@ def locked(lock: str | os.PathLike[str]) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
-def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
+def atomic_write(path: str | os.PathLike[str], data: str | bytes, durable: bool = True) -> None:
     """Write a file so that readers see the old content or the new one, never a part.
 
     Args:
         path: the file to write; missing folders are created.
         data: the content; text is written as UTF-8.
+        durable: wait until the content is on disk (fsync); a cache that can be rebuilt need not.
 
     Raises:
         WriteError: the file cannot be written; the old content (if any) is untouched.
     """
-    _write(Path(path), data, replace=True)
+    _write(Path(path), data, replace=True, durable=durable)
 
 
 def write_if_changed(path: str | os.PathLike[str], data: str | bytes) -> bool:
@@ -129,6 +138,40 @@ def atomic_create(path: str | os.PathLike[str], data: str | bytes) -> None:
     _write(Path(path), data, replace=False)
 
 
+def write_guarded(path: str | os.PathLike[str], data: str | bytes, may_replace: Callable[[Path], None]) -> bool:
+    """Write a file atomically unless ``may_replace`` refuses the file that is there; check and write are one step.
+
+    The check and the write happen under the lock of ``path`` (:func:`lock_path`, the one the editor's
+    save holds), so no other locked writer changes the file in between. A file that is not there yet is
+    created exclusively (as :func:`atomic_create`), so a writer that does not lock cannot be replaced
+    either; if one appears meanwhile, ``may_replace`` decides about it.
+
+    Args:
+        path: the file to write.
+        data: the content; text is written as UTF-8.
+        may_replace: called with ``path`` when a file is there; raises to refuse (nothing is written).
+
+    Returns:
+        Whether an existing file was replaced.
+
+    Raises:
+        WriteError: the file (or its lock) cannot be written; the old content (if any) is untouched.
+    """
+    path = Path(path)
+    with locked(lock_path(path)):
+        for _ in range(3):
+            if os.path.lexists(path):
+                may_replace(path)
+                _write(path, data, replace=True)
+                return True
+            try:
+                _write(path, data, replace=False)
+                return False
+            except TargetExistsError:
+                continue  # created meanwhile by a writer that does not lock: check that file
+        raise WriteError(17, f"{path}：文件在写入时反复出现又消失，未写入")
+
+
 def ensure_folder(path: str | os.PathLike[str]) -> Path:
     """Create the folder ``path`` (and its parents) if missing.
 
@@ -166,10 +209,10 @@ def _umask() -> int:
     return mask
 
 
-def _write(path: Path, data: str | bytes, replace: bool) -> None:
+def _write(path: Path, data: str | bytes, replace: bool, durable: bool = True) -> None:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        _write_payload(path, payload, replace)
+        _write_payload(path, payload, replace, durable)
     except WriteError:
         raise
     except OSError as exc:
@@ -177,7 +220,7 @@ def _write(path: Path, data: str | bytes, replace: bool) -> None:
         raise WriteError(exc.errno, f"{path}：无法写入（{reason}）；原有文件（如有）未改动") from None
 
 
-def _write_payload(path: Path, payload: bytes, replace: bool) -> None:
+def _write_payload(path: Path, payload: bytes, replace: bool, durable: bool = True) -> None:
     if path.is_dir():
         raise WriteError(21, f"{path}：这是一个文件夹，无法写成文件")
     if not replace and os.path.lexists(path):
@@ -188,13 +231,15 @@ def _write_payload(path: Path, payload: bytes, replace: bool) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         _copy_permissions(path, tmp)
         if replace:
             os.replace(tmp, path)
         else:
             _link_new(tmp, path)
-        _sync_folder(path.parent)
+        if durable:
+            _sync_folder(path.parent)
     finally:
         Path(tmp).unlink(missing_ok=True)
 
@@ -253,5 +298,6 @@ __all__ = [
     "ensure_folder",
     "append_lines",
     "new_file_mode",
+    "write_guarded",
     "write_if_changed",
 ]

@@ -204,13 +204,17 @@ def create_next(
 
 
 def write_new(path: Path, text: str) -> None:
-    """Write a new file atomically, refusing (even against a concurrent writer) to replace one."""
+    """Write a new file atomically under its lock, refusing (even against a concurrent writer) to replace one."""
     try:
-        fs.atomic_create(path, text)
+        fs.write_guarded(path, text, _never_replace)
     except fs.TargetExistsError:
         raise NewReportError(
             f"文件已存在：{path}；为免覆盖已填写的数据，未作任何修改（如需重建请先删除或改名）"
         ) from None
+
+
+def _never_replace(path: Path) -> None:
+    raise fs.TargetExistsError(17, f"{path}：文件已存在")
 
 
 def copy_for_agency(report: Report, agency: str, params: str | os.PathLike[str]) -> Path:

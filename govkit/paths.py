@@ -61,3 +61,15 @@ def safe_name(name: str) -> str:
 def bundled_notebook(name: str) -> Path:
     """The notebook ``name`` (e.g. ``"report.ipynb"``) as shipped inside the installed govkit package."""
     return Path(str(resources.files("govkit").joinpath("notebooks", name)))
+
+
+SOURCE_SUFFIXES = (".py", ".j2", ".css", ".yaml", ".json", ".ipynb")
+
+
+def source_digest() -> str:
+    """SHA-256 over govkit's own code, templates, formats and notebooks (what any output depends on)."""
+    package = Path(str(resources.files("govkit"))).resolve()
+    h = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.suffix in SOURCE_SUFFIXES and "__pycache__" not in p.parts):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()

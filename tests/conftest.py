@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,9 @@ from govkit.render.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402,F401 - s
 # Tests run as `.venv/bin/python -m pytest` without the venv on PATH: let subprocesses find the
 # venv's own `govkit`, `jupyter` and `papermill` first.
 os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+# The parsed-file cache of this test run (also for the kernels and workers tests start): private,
+# fresh, and never the user's own.
+os.environ["GOVKIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="govkit-test-cache-")
 
 
 @pytest.fixture

@@ -103,8 +103,8 @@ def test_a_bad_neighbour_costs_only_its_own_cross_year_checks(tmp_path):
     start = time.monotonic()
     results = check_paths([params / "2021"])
     assert time.monotonic() - start < 20
-    assert [r.report is not None for r in results] == [True] * 4
-    by_agency = {r.report.meta.agency: r for r in results if r.report is not None}
+    assert [r.meta is not None for r in results] == [True] * 4
+    by_agency = {r.meta.agency: r for r in results if r.meta is not None}
     (finding,) = [f for f in by_agency["示例镇甲"].findings if f.rule == "previous-unreadable"]
     assert str(hostile) in finding.message and finding.severity == "warning"
     assert not any(f.rule == "previous-unreadable" for a, r in by_agency.items() if a != "示例镇甲" for f in r.findings)

@@ -44,9 +44,9 @@ def test_check_finds_renamed_last_year_files_loading_each_file_once(renamed: Pat
     results = check_paths([renamed / "2021"])
     assert len(results) == N
     for result in results:
-        assert result.report is not None and result.previous is not None
+        assert result.meta is not None and result.previous is not None
         previous = datafile.walk.load(result.previous)
-        assert (previous.meta.agency, previous.meta.year) == (result.report.meta.agency, 2020)
+        assert (previous.meta.agency, previous.meta.year) == (result.meta.agency, 2020)
     assert len(counted) <= 2 * N, f"{len(counted)} loads for {N} agencies"
     assert len(set(counted)) == len(counted)
 

@@ -20,13 +20,13 @@ import govkit
 from govkit.datafile import default_path, find_agency_file
 from govkit.fs import write_if_changed
 from govkit.model import Meta
+from govkit.paths import source_digest
 
 if TYPE_CHECKING:
     from govkit.batch.models import Options, Result
 
 BUILD_FILE = ".govkit-build.json"
 SCHEMA = 1
-_SOURCES = (".py", ".j2", ".css", ".yaml", ".json", ".ipynb")
 _STACK = ("papermill", "nbclient", "nbconvert", "nbformat", "ipykernel", "jinja2", "pandas", "playwright")
 
 
@@ -61,9 +61,7 @@ def fingerprint(options: Options, notebook: Path) -> str:
         except metadata.PackageNotFoundError:
             h.update(f"{name}=-;".encode())
     h.update(b"notebook:" + (file_hash(notebook) or "-").encode())
-    package = Path(govkit.__file__).resolve().parent
-    for path in sorted(p for p in package.rglob("*") if p.suffix in _SOURCES and "__pycache__" not in p.parts):
-        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    h.update(b"govkit:" + source_digest().encode())
     return h.hexdigest()
 
 

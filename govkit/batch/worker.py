@@ -9,8 +9,8 @@ which executes in this process's warm kernel and resets it afterwards.
 from __future__ import annotations
 
 import copy
-import json
 import hashlib
+import json
 import sys
 from pathlib import Path
 from typing import Any

@@ -35,7 +35,7 @@ def command(
         print(json.dumps(records, ensure_ascii=False, indent=2, default=str))
     else:
         _print_table(results)
-    if any(r.errors or r.report is None for r in results):
+    if any(r.errors or r.meta is None for r in results):
         raise typer.Exit(1)
 
 
@@ -43,12 +43,12 @@ def _print_table(results: list[FileResult]) -> None:
     console = Console(width=None if sys.stdout.isatty() else 160, highlight=False)
     groups: dict[str, list[FileResult]] = {}
     for result in results:
-        key = result.report.meta.agency if result.report else "（无法读取的文件）"
+        key = result.meta.agency if result.meta else "（无法读取的文件）"
         groups.setdefault(key, []).append(result)
     for agency, members in groups.items():
         console.rule(Text(agency, style="bold"))
-        for result in sorted(members, key=lambda r: (r.report.meta.year if r.report else 0, str(r.path))):
-            head = f"{result.report.meta.year} 年度 · {result.path}" if result.report else str(result.path)
+        for result in sorted(members, key=lambda r: (r.meta.year if r.meta else 0, str(r.path))):
+            head = f"{result.meta.year} 年度 · {result.path}" if result.meta else str(result.path)
             if result.previous:
                 head += f"（对照上年：{result.previous}）"
             console.print(Text(head))
@@ -68,7 +68,7 @@ def _print_table(results: list[FileResult]) -> None:
             console.print(table)
     errors = sum(r.errors for r in results)
     warnings = sum(r.warnings for r in results)
-    bad = sum(r.report is None for r in results)
+    bad = sum(r.meta is None for r in results)
     summary = f"共检查 {len(results)} 个文件：错误 {errors} 个，警告 {warnings} 个"
     if bad:
         summary += f"（其中 {bad} 个文件无法读取）"

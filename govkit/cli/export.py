@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -61,9 +62,11 @@ def _export_workbooks(reports: list[Report], folder: Path, replace: bool) -> boo
         try:
             if Path(str(report.source)) in conflicts:
                 raise GovkitError(conflicts[Path(str(report.source))])
-            if target.exists():
-                _check_workbook_owner(target, report.meta.agency, replace)
-            fs.atomic_write(target, workbook_bytes(report))
+            fs.write_guarded(
+                target,
+                workbook_bytes(report),
+                partial(_check_workbook_owner, agency=report.meta.agency, replace=replace),
+            )
         except GovkitError as exc:
             typer.echo(f"错误：{exc}", err=True)
             ok = False
@@ -86,4 +89,5 @@ def _check_workbook_owner(target: Path, agency: str, replace: bool) -> None:
         whose = f"另一机关「{owner}」的工作簿" if owner else "无法识别所属机关的文件"
         raise GovkitError(f"{target} 是{whose}，不会被「{agency}」覆盖；请核对机关名称或换一个输出文件夹")
     if not replace:
-        raise GovkitError(f"{target} 已存在（同一机关「{owner}」）；确需覆盖请加 --replace")
+        spelled = f"，本次名称写作「{agency}」" if owner != agency else ""
+        raise GovkitError(f"{target} 已存在（同一机关「{owner}」{spelled}）；确需覆盖请加 --replace")

@@ -65,11 +65,8 @@ def command(
             )
             refused += 1
         else:
-            existed = target.exists()
             try:
-                if existed:
-                    datafile.check_owner(target, report.meta.agency, replace)
-                datafile.save(report, target)
+                existed = datafile.save_guarded(report, target, replace)
             except GovkitError as exc:
                 typer.echo(f"错误：{path}：{exc}", err=True)
                 failed += 1

@@ -35,7 +35,7 @@ from govkit.datafile.walk import (
     load,
     loads,
 )
-from govkit.datafile.write import HEADER, check_meta, dumps, save, to_document
+from govkit.datafile.write import HEADER, check_meta, dumps, save, save_guarded, to_document
 from govkit.errors import DataFileError
 from govkit.fs import WriteError, atomic_write
 
@@ -67,5 +67,6 @@ __all__ = [
     "load",
     "loads",
     "save",
+    "save_guarded",
     "to_document",
 ]

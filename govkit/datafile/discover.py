@@ -237,7 +237,8 @@ def check_owner(target: Path, agency: str, replace: bool) -> None:
     if agency_key(owner) != agency_key(agency):
         raise GovkitError(f"{target} 是另一机关「{owner}」的数据文件，不会被「{agency}」覆盖；请核对机关名称")
     if not replace:
-        raise GovkitError(f"{target} 已存在（同一机关「{owner}」）；确需覆盖请加 --replace")
+        spelled = f"，本次名称写作「{agency}」" if owner != agency else ""
+        raise GovkitError(f"{target} 已存在（同一机关「{owner}」{spelled}）；确需覆盖请加 --replace")
 
 
 def unreadable_previous(

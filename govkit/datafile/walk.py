@@ -60,8 +60,14 @@ def breaks_yaml_name(text: str) -> bool:
     return has_control_chars(text) or bool(_NAME_BREAKS.search(text))
 
 
-def load(path: str | os.PathLike[str]) -> Report:
-    """Read one agency data file; raise :class:`DataFileError` naming the place of any problem."""
+def load(path: str | os.PathLike[str], cached: bool = False) -> Report:
+    """Read one agency data file; raise :class:`DataFileError` naming the place of any problem.
+
+    With ``cached``, bytes parsed before (by the same code) are read back from the per-user cache
+    of :mod:`govkit.datafile.cache` instead of parsed again: for readers of many files. Such a
+    report is for reading only: it does not carry the file's layout (comments, order, quoting),
+    which is most of its memory, and :func:`govkit.datafile.save` refuses it.
+    """
     path = Path(path)
     if path.is_dir():
         raise DataFileError(path, "这是一个文件夹，不是数据文件")
@@ -76,9 +82,33 @@ def load(path: str | os.PathLike[str]) -> Report:
         raise DataFileError(path, "文件不存在") from None
     except OSError as exc:
         raise DataFileError(path, f"无法读取文件（{exc.strerror}）") from None
-    report = loads(raw, path)
+    if not cached:
+        report = loads(raw, path)
+    else:
+        from govkit.datafile import cache
+
+        report = cache.get(raw) or _parse_and_remember(raw, path)
     report.source = path
     return report
+
+
+def _parse_and_remember(raw: bytes, path: Path) -> Report:
+    from govkit.datafile import cache
+
+    report = loads(raw, path)
+    report.layout = ReadOnly()
+    cache.put(raw, report)
+    return report
+
+
+class ReadOnly:
+    """The layout of a report loaded for reading only (``load(..., cached=True)``): it cannot be saved."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ReadOnly)
+
+    def __hash__(self) -> int:
+        return hash(ReadOnly)
 
 
 def loads(raw: bytes | str, path: Path | str | None = None) -> Report:

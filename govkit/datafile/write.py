@@ -17,11 +17,12 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString, SingleQuotedScalarString
 
 from govkit.cells import CellError, validate
+from govkit.datafile.discover import check_owner
 from govkit.datafile.parse import MAX_BYTES, quote, yaml_engine
 from govkit.datafile.walk import RAW_KEY, SECTION_KEYS, TABLE_IDS, breaks_yaml_name, section_label
 from govkit.errors import DataFileError
 from govkit.formats import ColPath, ColumnSpec, RowPath
-from govkit.fs import atomic_write
+from govkit.fs import atomic_write, write_guarded
 from govkit.model import LEVELS, PREAMBLE, Report, Value, name_problem, prose_problem
 
 _YAML_BREAKS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
@@ -191,6 +192,10 @@ def dumps(report: Report) -> str:
     Raises:
         DataFileError: the metadata could not be loaded again (see :func:`check_meta`).
     """
+    from govkit.datafile.walk import ReadOnly
+
+    if isinstance(report.layout, ReadOnly):  # saving it would drop the file's comments and order unnoticed
+        raise ValueError("a report loaded with cached=True is for reading only; load it without the cache to save it")
     check_meta(report)
     new = to_document(report)
     old = report.layout
@@ -215,3 +220,20 @@ def save(report: Report, path: str | os.PathLike[str] | None = None) -> Path:
     atomic_write(target, dumps(report))
     report.source = target
     return target
+
+
+def save_guarded(report: Report, path: str | os.PathLike[str], replace: bool) -> bool:
+    """Write the report's data file unless one of another agency (or, without ``replace``, any) is there.
+
+    The owner check and the write are one step under the file's lock (see :func:`govkit.fs.write_guarded`):
+    two imports, an import and an editor's save, or an import and ``govkit new`` never replace each other's file.
+    Returns whether an existing file (of the same agency) was replaced.
+
+    Raises:
+        GovkitError: refused (see :func:`govkit.datafile.discover.check_owner`), or the file cannot be written.
+    """
+    target = Path(path)
+    agency = report.meta.agency
+    replaced = write_guarded(target, dumps(report), lambda existing: check_owner(existing, agency, replace))
+    report.source = target
+    return replaced

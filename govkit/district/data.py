@@ -81,7 +81,7 @@ def load_district(
     files = datafile.discover(list(paths))
     for path in files:
         try:
-            report = datafile.load(path)
+            report = datafile.load(path, cached=True)
         except DataFileError as exc:
             errors.append(exc)
             continue

@@ -75,12 +75,12 @@ def load_for_render(path: str | Path) -> Loaded:
 
 
 def _load(path: str | Path) -> tuple[Loaded, Path | None]:
-    report = datafile.load(path)
+    report = datafile.load(path, cached=True)
     previous = None
     found = previous_path(path, report)
     if found is not None:
         try:
-            candidate = datafile.load(found)
+            candidate = datafile.load(found, cached=True)
         except DataFileError:
             candidate = None
         if candidate is not None and candidate.meta.agency == report.meta.agency:
