@@ -70,17 +70,18 @@ def locked(lock: str | os.PathLike[str]) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
-def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
+def atomic_write(path: str | os.PathLike[str], data: str | bytes, durable: bool = True) -> None:
     """Write a file so that readers see the old content or the new one, never a part.
 
     Args:
         path: the file to write; missing folders are created.
         data: the content; text is written as UTF-8.
+        durable: wait until the content is on disk (fsync); a cache that can be rebuilt need not.
 
     Raises:
         WriteError: the file cannot be written; the old content (if any) is untouched.
     """
-    _write(Path(path), data, replace=True)
+    _write(Path(path), data, replace=True, durable=durable)
 
 
 def write_if_changed(path: str | os.PathLike[str], data: str | bytes) -> bool:
@@ -208,10 +209,10 @@ def _umask() -> int:
     return mask
 
 
-def _write(path: Path, data: str | bytes, replace: bool) -> None:
+def _write(path: Path, data: str | bytes, replace: bool, durable: bool = True) -> None:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        _write_payload(path, payload, replace)
+        _write_payload(path, payload, replace, durable)
     except WriteError:
         raise
     except OSError as exc:
@@ -219,7 +220,7 @@ def _write(path: Path, data: str | bytes, replace: bool) -> None:
         raise WriteError(exc.errno, f"{path}：无法写入（{reason}）；原有文件（如有）未改动") from None
 
 
-def _write_payload(path: Path, payload: bytes, replace: bool) -> None:
+def _write_payload(path: Path, payload: bytes, replace: bool, durable: bool = True) -> None:
     if path.is_dir():
         raise WriteError(21, f"{path}：这是一个文件夹，无法写成文件")
     if not replace and os.path.lexists(path):
@@ -230,13 +231,15 @@ def _write_payload(path: Path, payload: bytes, replace: bool) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         _copy_permissions(path, tmp)
         if replace:
             os.replace(tmp, path)
         else:
             _link_new(tmp, path)
-        _sync_folder(path.parent)
+        if durable:
+            _sync_folder(path.parent)
     finally:
         Path(tmp).unlink(missing_ok=True)
 

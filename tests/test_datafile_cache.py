@@ -49,9 +49,9 @@ def test_a_cached_load_is_the_parse_itself(private: Path, parses: list[str], tmp
     assert len(entries(private)) == 1
     for report in (first, again):
         assert report == fresh and report.source == EXAMPLE
-        assert report.layout == fresh.layout  # comments, order and positions: saving and line numbers
         assert run_checks(report) == run_checks(fresh)
-        assert datafile.dumps(report) == datafile.dumps(fresh)
+        with pytest.raises(ValueError, match="for reading only"):  # no layout: saving would drop comments
+            datafile.dumps(report)
     elsewhere = shutil.copy(EXAMPLE, tmp_path / "copy.yaml")
     moved = datafile.load(elsewhere, cached=True)
     assert moved.source == Path(elsewhere) and len(parses) == 2  # same bytes: same entry, its own path

@@ -113,7 +113,7 @@ def put(raw: bytes, report: Report) -> None:
         report.source = source
     entry = _entry(folder, raw)
     try:
-        atomic_write(entry, data)
+        atomic_write(entry, data, durable=False)
     except WriteError:
         return
     _trim_once(folder)

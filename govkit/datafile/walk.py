@@ -64,7 +64,9 @@ def load(path: str | os.PathLike[str], cached: bool = False) -> Report:
     """Read one agency data file; raise :class:`DataFileError` naming the place of any problem.
 
     With ``cached``, bytes parsed before (by the same code) are read back from the per-user cache
-    of :mod:`govkit.datafile.cache` instead of parsed again: for readers of many files.
+    of :mod:`govkit.datafile.cache` instead of parsed again: for readers of many files. Such a
+    report is for reading only: it does not carry the file's layout (comments, order, quoting),
+    which is most of its memory, and :func:`govkit.datafile.save` refuses it.
     """
     path = Path(path)
     if path.is_dir():
@@ -94,8 +96,19 @@ def _parse_and_remember(raw: bytes, path: Path) -> Report:
     from govkit.datafile import cache
 
     report = loads(raw, path)
+    report.layout = ReadOnly()
     cache.put(raw, report)
     return report
+
+
+class ReadOnly:
+    """The layout of a report loaded for reading only (``load(..., cached=True)``): it cannot be saved."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ReadOnly)
+
+    def __hash__(self) -> int:
+        return hash(ReadOnly)
 
 
 def loads(raw: bytes | str, path: Path | str | None = None) -> Report:

@@ -192,6 +192,10 @@ def dumps(report: Report) -> str:
     Raises:
         DataFileError: the metadata could not be loaded again (see :func:`check_meta`).
     """
+    from govkit.datafile.walk import ReadOnly
+
+    if isinstance(report.layout, ReadOnly):  # saving it would drop the file's comments and order unnoticed
+        raise ValueError("a report loaded with cached=True is for reading only; load it without the cache to save it")
     check_meta(report)
     new = to_document(report)
     old = report.layout

@@ -22,7 +22,7 @@ from govkit.findings import Finding
 from govkit.importers.document import Document
 from govkit.importers.mapper import INCOMPLETE_RULES, map_document
 from govkit.importers.meta import Given
-from govkit.importers.readers import read
+from govkit.importers.readers import check_size, read
 from govkit.importers.textshape import simplify
 from govkit.model import Report
 
@@ -75,6 +75,7 @@ def import_file(path: str | os.PathLike[str], given: Given | None = None) -> Imp
             raise ImportFailed(f"{path}：这是一个文件夹，不是报告文件")
         if path.exists() and not path.is_file():  # a pipe or device would block or never end
             raise ImportFailed(f"{path}：这不是普通文件（可能是管道或设备），不是报告文件")
+        check_size(path.stat().st_size, str(path))  # before reading: a huge file would be read whole first
         data = path.read_bytes()
     except FileNotFoundError:
         raise ImportFailed(f"{path}：文件不存在") from None

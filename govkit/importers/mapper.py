@@ -47,7 +47,7 @@ from govkit.importers.labels import Label, LabelIndex, index_for
 from govkit.importers.meta import Given, Title, find_published, find_title, is_date_line, resolve_meta
 from govkit.importers.placement import Placement, place, relations
 from govkit.importers.sections import heading_of, is_attachment_marker, is_chrome, is_prose
-from govkit.model import PREAMBLE, SECTION_IDS, Meta, Report, Value, name_problem, too_many_subrows
+from govkit.model import MAX_PROSE_CHARS, PREAMBLE, SECTION_IDS, Meta, Report, Value, name_problem, too_many_subrows
 
 SECTION_TABLE = {"二": "二", "三": "三", "四": "四"}
 SECTION_NAMES = {
@@ -76,6 +76,14 @@ INCOMPLETE_RULES = frozenset(
 )
 _MAX_JOIN = 5
 _MAX_LABEL = 40
+# Twice what a valid report holds: seven parts of prose at their limits; its tables have < 10,000 cells
+# even with every official row split into the most local sub-rows. Mapping costs ~1 µs per character
+# and ~15 µs per cell or paragraph, so a document beyond these is refused before any label is looked up.
+MAX_DOCUMENT_CHARS = 2 * (len(SECTION_IDS) + 1) * MAX_PROSE_CHARS
+MAX_DOCUMENT_PIECES = 40_000
+# Pieces of a label split over lines add up to a label (the longest is 37 characters) with its numbering
+# and spacing; joining prose lines beyond this would only repeat label lookups over ever longer text.
+_MAX_JOINED = 3 * _MAX_LABEL
 
 
 @dataclass(frozen=True)
@@ -144,8 +152,10 @@ class _Mapper:
     # -- the whole document -------------------------------------------------------------------
 
     def run(self) -> tuple[Report, list[Finding]]:
+        texts = self.all_texts()
+        self.check_size(texts)
         paragraphs = [clean_line(b.text) for b in self.doc.blocks if isinstance(b, Paragraph)]
-        by_labels = self.detect_format()
+        by_labels = self.detect_format(texts)
         fmt = by_labels or latest_format()  # every format has the same section headings
         title = find_title(paragraphs)
         headings = self.headings(paragraphs, fmt, title[0] if title else -1)
@@ -179,11 +189,20 @@ class _Mapper:
             )
         return report, self.findings
 
-    def detect_format(self) -> Format | None:
+    def check_size(self, texts: list[str]) -> None:
+        """Refuse, before any label is looked up, a document with more text than a report can hold."""
+        chars = sum(len(text) for text in texts)
+        if chars > MAX_DOCUMENT_CHARS or len(texts) > MAX_DOCUMENT_PIECES:
+            raise ImportFailed(
+                f"{self.name}：文字过多（{chars} 字、{len(texts)} 个段落或单元格；上限 {MAX_DOCUMENT_CHARS} 字、"
+                f"{MAX_DOCUMENT_PIECES} 个），不像是一份年度报告，未导入"
+            )
+
+    def detect_format(self, texts: list[str]) -> Format | None:
         """The format whose own labels the report uses most (本年新制作数量 vs 本年制发件数 …); None: no such label."""
         indexes = {fmt.version: index_for(fmt.version) for fmt in all_formats()}
         score: Counter[str] = Counter({version: 0 for version in indexes})
-        for text in self.all_texts():
+        for text in texts:
             having = [version for version, index in indexes.items() if index.lookup(text) is not None]
             if len(having) == 1:  # a label only one format has
                 score[having[0]] += 1
@@ -476,7 +495,9 @@ class _Tables:
             if at + k >= len(tokens):
                 break
             nxt = tokens[at + k]
-            if nxt.row_end or nxt.section is not None or is_slot(nxt.text) or not nxt.text:
+            if nxt.row_end or nxt.section is not None or not nxt.text or len(text) + len(nxt.text) > _MAX_JOINED:
+                break
+            if is_slot(nxt.text):
                 break
             text += nxt.text
             label = self.index.lookup(text)
@@ -831,17 +852,12 @@ def _split_line(line: str) -> tuple[list[str], bool]:
         parts = [clean_line(p) for p in re.split(r"[|｜]", text)]
         # Pipes at either end are row borders or colspan padding ("第二十条第（一）项 | |||"), not
         # cells; web pages copied one cell per line end every line with one ("0 |").
-        while parts and not parts[0]:
-            parts.pop(0)
-        while parts and not parts[-1]:
-            parts.pop()
+        parts = _trimmed(parts, end=True)
         if len(parts) >= 2:
             return parts, True
         return parts, False
     if "\t" in text:
-        parts = [clean_line(p) for p in text.split("\t")]
-        while parts and not parts[0]:
-            parts.pop(0)
+        parts = _trimmed([clean_line(p) for p in text.split("\t")], end=False)
         if sum(1 for p in parts if p) >= 2:
             return parts, True
         return [p for p in parts if p], False
@@ -855,6 +871,16 @@ def _split_line(line: str) -> tuple[list[str], bool]:
         if values and any(is_number(v) for v in values) and len(label) <= _MAX_LABEL and not is_prose(label):
             return ([label] if label else []) + values, True
     return [text], False
+
+
+def _trimmed(parts: list[str], end: bool) -> list[str]:
+    """``parts`` without its empty leading (and, if ``end``, trailing) entries, in time linear in their number."""
+    first = next((i for i, p in enumerate(parts) if p), len(parts))
+    last = len(parts)
+    if end:
+        while last > first and not parts[last - 1]:
+            last -= 1
+    return parts[first:last]
 
 
 def _until_footer(lines: list[str], meta: Meta) -> list[str]:

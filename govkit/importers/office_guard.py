@@ -19,12 +19,22 @@ from govkit.errors import ImportFailed
 
 MAX_UNCOMPRESSED = 200_000_000  # bytes of all members together once unpacked
 MAX_MEMBER = 50_000_000  # bytes of one member once unpacked (a real report's largest part is < 2 MB)
+# An XML part once unpacked: python-docx and openpyxl build trees of ~10 bytes of memory per byte
+# (an 18 MB document.xml: 237 MB); a real report's document.xml or sheet is < 3 MB.
+MAX_XML_MEMBER = 10_000_000
 MAX_RATIO = 200  # unpacked / packed size of a member larger than 1 MB (zip bombs reach 1000+)
 MAX_ROWS = 10_000  # rows of a sheet (a report's tables have < 100)
 MAX_COLS = 200  # columns of a sheet
-MAX_CELLS = 200_000  # cells of a sheet, and cells covered by its merged ranges together
+# Cells of all sheets together, counted as each sheet's rows × columns up to its last cell reference
+# (openpyxl makes every cell of that rectangle, ~12 µs and ~1 KB each, even when the XML lists two),
+# and as the cells covered by merged ranges. A report's tables have < 1,000 cells (< 10,000 with every
+# official row split into the most local sub-rows).
+MAX_CELLS = 50_000
 MAX_MERGED = 10_000  # merged ranges of a sheet
-MAX_PARAGRAPHS = 10_000  # paragraphs of a Word document (a real report has < 1,000; 10,000 import in ~1.5 s)
+MAX_SHEETS = 100  # worksheets of a workbook (a report has one per table and two more)
+# Paragraphs of a Word document (a real report has < 1,000). Reading is linear (~30 µs a paragraph);
+# the bound keeps python-docx's tree and the mapping of a hostile file small (10,000: 1.25 s in all).
+MAX_PARAGRAPHS = 10_000
 _CHUNK = 1 << 20
 _OVERLAP = 256  # a tag split between two chunks is found in the next one (tags here are short)
 _REF = re.compile(
@@ -44,13 +54,29 @@ def check_zip(archive: zipfile.ZipFile, name: str) -> None:
                 f"{name}：压缩包内容解压后过大（{info.filename[:40]} 为 {size} 字节，压缩比 {ratio:.0f}），"
                 "不像是一份年度报告（可能是压缩炸弹），未读取"
             )
+        if size > MAX_XML_MEMBER and info.filename.endswith((".xml", ".rels")):
+            raise ImportFailed(
+                f"{name}：文件内部的 {info.filename[:40]} 解压后过大（{size} 字节，上限 {MAX_XML_MEMBER} 字节），"
+                "不像是一份年度报告，未读取"
+            )
 
 
 def check_sheets(archive: zipfile.ZipFile, name: str) -> None:
     """Refuse sheets whose dimensions, cell references or merged ranges are absurd, from the XML alone."""
-    for info in archive.infolist():
-        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-            _check_sheet(archive, info, name)
+    sheets = [
+        info
+        for info in archive.infolist()
+        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+    ]
+    if len(sheets) > MAX_SHEETS:
+        raise ImportFailed(f"{name}：工作表过多（{len(sheets)} 个，上限 {MAX_SHEETS} 个），不像是一份年度报告，未读取")
+    area = 0
+    for info in sheets:
+        area += _check_sheet(archive, info, name)
+        if area > MAX_CELLS:
+            raise ImportFailed(
+                f"{name}：各工作表的表格范围合计超过 {MAX_CELLS} 个单元格，不像是一份年度报告的表格，未读取"
+            )
 
 
 def check_document(archive: zipfile.ZipFile, name: str) -> None:
@@ -65,9 +91,10 @@ def check_document(archive: zipfile.ZipFile, name: str) -> None:
                 raise ImportFailed(f"{name}：Word 文档段落过多（超过 {MAX_PARAGRAPHS} 段），不像是一份年度报告，未读取")
 
 
-def _check_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+def _check_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> int:
+    """The cells of the sheet's rectangle (rows × columns up to its last reference), once its bounds are checked."""
     sheet = info.filename.rsplit("/", 1)[-1]
-    cells = merged_cells = merged = 0
+    cells = merged_cells = merged = last_row = last_col = 0
     for kind, c1, r1, c2, r2 in _refs(archive, info):
         if kind == b"c":
             cells += 1
@@ -82,10 +109,13 @@ def _check_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> 
             )
         if kind == b"mergeCell":
             merged_cells += (abs(rows[1] - rows[0]) + 1) * (abs(cols[1] - cols[0]) + 1)
-        if cells > MAX_CELLS or merged > MAX_MERGED or merged_cells > MAX_CELLS:
+        if kind != b"dimension":  # openpyxl sizes the sheet by its cells, whatever <dimension> claims
+            last_row, last_col = max(last_row, *rows), max(last_col, *cols)
+        if cells > MAX_CELLS or merged > MAX_MERGED or merged_cells > MAX_CELLS or last_row * last_col > MAX_CELLS:
             raise ImportFailed(
                 f"{name}：工作表 {sheet} 的单元格或合并单元格过多（上限 {MAX_CELLS} 个单元格、{MAX_MERGED} 个合并区域），未读取"
             )
+    return last_row * last_col
 
 
 def _refs(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[tuple[bytes, bytes, int, bytes, int]]:
