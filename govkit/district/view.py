@@ -45,6 +45,9 @@ from govkit.render.tables import build_tables
 from govkit.synthetic import SYNTHETIC_MARK
 
 STATUS_PAGE = 200  # agencies per page of the status matrix (a district beyond this is paged)
+# Agencies drawn in the comparison charts: beyond this a bar per agency is unreadable (and a
+# province's 5,000 bars took minutes to draw); the table below the charts lists every agency.
+CHART_AGENCIES = 40
 
 
 def _n(value: object) -> str:
@@ -211,20 +214,25 @@ class DistrictView:
                         classes.append("gk-outlier")
                 cells.append({"metric": label, "classes": classes, "title": title, "value": _n(value)})
             rows.append({"agency": agency, "cells": cells})
-        agencies = [str(a) for a in frame.index]
+        drawn, chart_note = self._charted(frame)
+        agencies = [str(a) for a in drawn.index]
         composition = f"{self.year}年各机关申请办理结果构成"
         received = f"{self.year}年各机关本年新收政府信息公开申请数量"
+        if chart_note:
+            composition += f"（{chart_note}）"
+            received += f"（{chart_note}）"
+        drawn_shares = share.loc[drawn.index]
         chart1 = charts.img_html(
             charts.stacked_shares(
                 agencies,
-                {m.label: share[m.label].fillna(0).tolist() for m in OUTCOMES},
+                {m.label: drawn_shares[m.label].fillna(0).tolist() for m in OUTCOMES},
                 composition,
-                marked=sorted({o.agency for o in self.outliers}),
+                marked=sorted({o.agency for o in self.outliers} & set(agencies)),
             ),
             composition,
         )
         chart2 = charts.img_html(
-            charts.bars(agencies, frame[RECEIVED.label].fillna(0).astype(int).tolist(), received, "件"), received
+            charts.bars(agencies, drawn[RECEIVED.label].fillna(0).astype(int).tolist(), received, "件"), received
         )
         return _render(
             "comparison.html.j2",
@@ -239,6 +247,15 @@ class DistrictView:
             charts=[Markup(chart1), Markup(chart2)],
             links=self.links,
         )
+
+    def _charted(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+        """The agencies the charts draw (all, or the ``CHART_AGENCIES`` with most applications) and a note saying which."""
+        if len(frame) <= CHART_AGENCIES:
+            return frame, ""
+        counts = frame[RECEIVED.label].fillna(0).astype(int)
+        top = counts.sort_values(ascending=False, kind="stable").index[:CHART_AGENCIES]
+        kept = frame.loc[[a for a in frame.index if a in set(top)]]  # in the district's own order
+        return kept, f"仅画出新收申请最多的 {CHART_AGENCIES} 个机关，共 {len(frame)} 个，全部见下表"
 
     def trends_html(self) -> str:
         """Year-over-year district totals and each agency's carry-over status."""
