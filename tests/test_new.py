@@ -85,7 +85,9 @@ def test_cli_refuses_to_overwrite(tmp_path: Path, params_copy: Path) -> None:
     assert result.returncode == 2
     assert "文件已存在" in result.stderr and "Traceback" not in result.stderr
     assert target.read_bytes() == before
-    assert not [p for p in target.parent.iterdir() if p.name.startswith(".")]  # no temporary file left
+    assert not [
+        p for p in target.parent.iterdir() if p.name.endswith(".tmp")
+    ]  # no temporary file left (lock files stay)
 
 
 def test_cli_missing_previous_and_blank(tmp_path: Path, params_copy: Path) -> None:
