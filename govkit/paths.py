@@ -66,10 +66,18 @@ def bundled_notebook(name: str) -> Path:
 SOURCE_SUFFIXES = (".py", ".j2", ".css", ".yaml", ".json", ".ipynb")
 
 
-def source_digest() -> str:
-    """SHA-256 over govkit's own code, templates, formats and notebooks (what any output depends on)."""
+def source_digest(parts: tuple[str, ...] = ()) -> str:
+    """SHA-256 over govkit's own code, templates, formats and notebooks (what any output depends on).
+
+    ``parts`` narrows it to some modules or folders of the package (e.g. the parser's: what a cached
+    parse depends on); all of govkit by default.
+    """
     package = Path(str(resources.files("govkit"))).resolve()
+    tops = [package / part for part in parts] or [package]
+    found = (p for top in tops for p in (top.rglob("*") if top.is_dir() else [top]))
     h = hashlib.sha256()
-    for path in sorted(p for p in package.rglob("*") if p.suffix in SOURCE_SUFFIXES and "__pycache__" not in p.parts):
+    for path in sorted(
+        p for p in found if p.suffix in SOURCE_SUFFIXES and p.is_file() and "__pycache__" not in p.parts
+    ):
         h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()

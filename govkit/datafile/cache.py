@@ -64,14 +64,9 @@ def _code() -> bytes:
 
     import ruamel.yaml
 
-    package = Path(__file__).resolve().parent.parent
-    h = hashlib.sha256(f"{ruamel.yaml.__version__}|{pickle.HIGHEST_PROTOCOL}|{sys.version}".encode())
-    for name in PARSER_SOURCES:
-        top = package / name
-        for path in sorted(top.rglob("*")) if top.is_dir() else [top]:
-            if path.suffix in (".py", ".yaml") and path.is_file():
-                h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest().encode()
+    from govkit.paths import source_digest
+
+    return f"{source_digest(PARSER_SOURCES)}|{ruamel.yaml.__version__}|{pickle.HIGHEST_PROTOCOL}|{sys.version}".encode()
 
 
 def _entry(folder: Path, raw: bytes) -> Path:

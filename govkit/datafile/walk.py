@@ -82,22 +82,19 @@ def load(path: str | os.PathLike[str], cached: bool = False) -> Report:
         raise DataFileError(path, "文件不存在") from None
     except OSError as exc:
         raise DataFileError(path, f"无法读取文件（{exc.strerror}）") from None
-    if not cached:
-        report = loads(raw, path)
-    else:
-        from govkit.datafile import cache
-
-        report = cache.get(raw) or _parse_and_remember(raw, path)
+    report = _cached_load(raw, path) if cached else loads(raw, path)
     report.source = path
     return report
 
 
-def _parse_and_remember(raw: bytes, path: Path) -> Report:
+def _cached_load(raw: bytes, path: Path) -> Report:
     from govkit.datafile import cache
 
-    report = loads(raw, path)
-    report.layout = ReadOnly()
-    cache.put(raw, report)
+    report = cache.get(raw)
+    if report is None:
+        report = loads(raw, path)
+        report.layout = ReadOnly()
+        cache.put(raw, report)
     return report
 
 

@@ -19,7 +19,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 from govkit.cells import CellError, validate
 from govkit.datafile.discover import check_owner
 from govkit.datafile.parse import MAX_BYTES, quote, yaml_engine
-from govkit.datafile.walk import RAW_KEY, SECTION_KEYS, TABLE_IDS, breaks_yaml_name, section_label
+from govkit.datafile.walk import RAW_KEY, SECTION_KEYS, TABLE_IDS, ReadOnly, breaks_yaml_name, section_label
 from govkit.errors import DataFileError
 from govkit.formats import ColPath, ColumnSpec, RowPath
 from govkit.fs import atomic_write, write_guarded
@@ -192,8 +192,6 @@ def dumps(report: Report) -> str:
     Raises:
         DataFileError: the metadata could not be loaded again (see :func:`check_meta`).
     """
-    from govkit.datafile.walk import ReadOnly
-
     if isinstance(report.layout, ReadOnly):  # saving it would drop the file's comments and order unnoticed
         raise ValueError("a report loaded with cached=True is for reading only; load it without the cache to save it")
     check_meta(report)
