@@ -38,7 +38,7 @@ _FOLD = str.maketrans(
     }
 )
 _NUMBER = re.compile(r"(?P<sign>[+-])?(?P<int>\d{1,3}(?:,\d{3})+|\d+)?(?P<frac>\.\d+)?(?P<exp>[eE][+-]?\d+)?", re.ASCII)
-_GROUPED = re.compile(r"[+-]?\d+(?:,\d+)+(?:\.\d+)?", re.ASCII)
+_GROUPED = re.compile(r"(?<!\d)[+-]?\d+(?:,\d+)+(?:\.\d+)?", re.ASCII)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 

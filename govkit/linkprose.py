@@ -22,7 +22,7 @@ from govkit.references import PROSE_KEYS, Cell, cells, fill, mask, numbering, re
 TABLES = ("二", "三", "四")
 UNITS = "件条项个起宗份次篇期"
 ARABIC = re.compile(r"[0-9０-９][0-9０-９,，]*")
-CHINESE = re.compile(r"[零〇一二两三四五六七八九十百千万]+(?=[件起宗])")
+CHINESE = re.compile(r"(?<![零〇一二两三四五六七八九十百千万])[零〇一二两三四五六七八九十百千万]+(?=[件起宗])")
 PLAIN = re.compile(r"[1-9][0-9]*|0")
 
 

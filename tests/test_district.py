@@ -247,7 +247,7 @@ def test_chart_font_is_noto_cjk():
 def test_chart_font_survives_a_stale_cache(monkeypatch):
     from matplotlib import font_manager
 
-    stale = [f for f in font_manager.fontManager.ttflist if "CJK" not in f.name]
+    stale = [f for f in font_manager.fontManager.ttflist if not charts._cjk_file(f.fname)]  # no CJK font known
     monkeypatch.setattr(font_manager.fontManager, "ttflist", stale)
     font_manager.fontManager._findfont_cached.cache_clear()
     monkeypatch.setattr(charts, "_ready", False)

@@ -333,10 +333,6 @@ def test_pdf_imports_are_handled_within_bounds(tmp_path_factory, pages, length):
 
 
 @pytest.mark.slow
-@pytest.mark.skip(
-    reason="open (issue 16): it found a text line of ~1,000+ tabs that makes the text import run for minutes "
-    "(each such example waits for the 300 s subprocess timeout); larger workbook/document cases sit at the 2 s bound"
-)
 @pytest.mark.parametrize(
     "strategy,suffix,entry",
     [

@@ -100,6 +100,9 @@ def test_district_status_matrix_is_paged_for_a_large_district() -> None:
 
     n = STATUS_PAGE * 2 + 7
     reports = {f"示例镇{i:04d}": synthetic_report(f"示例镇{i:04d}", 2021, seed=i) for i in range(n)}
+    wrong = reports["示例镇0003"]  # one total that does not add up
+    row, col = wrong.format.row("三", "received"), wrong.format.column("三", "total")
+    wrong.set("三", row, col, int(wrong.get("三", row, col) or 0) + 1)
     view = DistrictView(District(reports={2021: reports}, year=2021, previous_years=[], errors=[]))
     soup = BeautifulSoup(view.status_html(), "lxml")
     pages = soup.select("details.gk-status-page")
@@ -112,3 +115,10 @@ def test_district_status_matrix_is_paged_for_a_large_district() -> None:
         rows = page.select("tr[data-agency]")
         with_errors = sum(1 for tr in rows if tr.select_one("td[data-rule='*']")["data-errors"] != "0")
         assert f"有错误 {with_errors} 个" in page.summary.get_text()
+    # Paged, the matrix has a column only for the rules that found something, and says so.
+    found = {f.rule for f in view.status.findings}
+    heads = [th["data-rule"] for th in pages[0].select("thead th[data-rule]")]
+    assert heads and set(heads) == found and len(heads) < len(view.status.rules)
+    assert f"只列出发现了问题的 {len(heads)} 条规则" in soup.get_text()
+    for tr in soup.select("table.gk-status tr[data-agency]"):
+        assert [td["data-rule"] for td in tr.select("td[data-rule]")] == ["*", *heads]

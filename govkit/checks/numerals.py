@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
-NUMBER = r"[0-9]+|[零〇一二两三四五六七八九十百千万]+"
+# Each run is matched from its start only: a lookbehind keeps a search from retrying every suffix of a
+# long run of digits or numerals (quadratic time on prose such as 50,000 一).
+NUMBER = r"(?<![0-9])[0-9]+|(?<![零〇一二两三四五六七八九十百千万])[零〇一二两三四五六七八九十百千万]+"
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 

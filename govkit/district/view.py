@@ -156,18 +156,23 @@ class DistrictView:
     def status_html(self) -> str:
         """The status matrix: agencies × rules, errors and warnings per cell."""
         m = self.status
+        # A province-sized district gets its matrix in pages of STATUS_PAGE agencies, each a closed
+        # <details> whose summary counts the agencies with errors and warnings (plain HTML, no script),
+        # with a column only for the rules something was found by (5,000 rows × every rule: 19 MB).
+        paged = len(m.agencies) > STATUS_PAGE
+        found_by = {rule for (_, rule, _) in m.counts}
+        rules = [r for r in m.rules if r.id in found_by] if paged else list(m.rules)
         rows = []
         for agency in m.agencies:
             errors, warnings = m.totals(agency)
-            cells = [(r.id, m.count(agency, r.id, "error"), m.count(agency, r.id, "warning")) for r in m.rules]
+            cells = [(r.id, m.count(agency, r.id, "error"), m.count(agency, r.id, "warning")) for r in rules]
             rows.append({"agency": agency, "errors": errors, "warnings": warnings, "cells": cells})
         details = [(a, mine) for a in m.agencies if (mine := m.findings_of(a))]
-        # A province-sized district gets its matrix in pages of STATUS_PAGE agencies, each a closed
-        # <details> whose summary counts the agencies with errors and warnings (plain HTML, no script).
         pages = [rows[i : i + STATUS_PAGE] for i in range(0, len(rows), STATUS_PAGE)]
         return _render(
             "status.html.j2",
             m=m,
+            rules=rules,
             rows=rows,
             pages=[
                 {
@@ -203,11 +208,12 @@ class DistrictView:
         flagged = {(o.agency, o.outcome) for o in self.outliers}
         outcome_labels = {m.label for m in OUTCOMES}
         rows = []
-        for agency, record in frame.iterrows():
+        values, parts = frame.to_dict("index"), share.to_dict("index")  # plain dicts: thousands of rows
+        for agency, record in values.items():
             cells = []
             for label, value in record.items():
                 classes, title = ["gk-num"], ""
-                part = share.at[agency, label] if label in outcome_labels else None
+                part = parts[agency][label] if label in outcome_labels else None
                 if isinstance(part, float) and not math.isnan(part):
                     title = f"占办理结果 {part:.1%}"
                     if (agency, label) in flagged:

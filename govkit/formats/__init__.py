@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal, SupportsIndex
 
 import yaml
 
@@ -73,12 +73,20 @@ class PartSpec:
 
     def leaf_columns(self) -> list[tuple[ColPath, ColumnSpec]]:
         """Every value column with its header path, left to right."""
-        return list(_walk_columns(self.columns, ()))
+        return list(self._leaf_columns)
 
     def leaf_rows(self) -> list[tuple[RowPath, RowSpec]]:
         """Every official value row with its label path (caption first, if any), top to bottom."""
-        prefix = (self.caption,) if self.caption else ()
-        return list(_walk_rows(self.rows, prefix))
+        return list(self._leaf_rows)
+
+    # Walked once per part: every report asks for them per row (a district page, thousands of times).
+    @cached_property
+    def _leaf_columns(self) -> tuple[tuple[ColPath, ColumnSpec], ...]:
+        return tuple(_walk_columns(self.columns, ()))
+
+    @cached_property
+    def _leaf_rows(self) -> tuple[tuple[RowPath, RowSpec], ...]:
+        return tuple(_walk_rows(self.rows, (self.caption,) if self.caption else ()))
 
     def data_key(self, path: ColPath) -> tuple[str, ...]:
         """The keys that address a column in a data file: flattened groups are skipped."""
@@ -135,6 +143,13 @@ class Format:
     sections: tuple[SectionSpec, ...]
     tables: dict[str, TableSpec] = field(hash=False)
 
+    def __reduce_ex__(self, protocol: SupportsIndex) -> Any:
+        # An official format is pickled (and deep-copied) as its version: every cached report would
+        # otherwise carry, and unpickle, a copy of the whole format.
+        if self.version in KNOWN_VERSIONS and load_format(self.version) is self:
+            return (load_format, (self.version,))
+        return super().__reduce_ex__(protocol)
+
     def covers(self, year: int) -> bool:
         """Whether reports for ``year`` follow this format (the years it is in force for)."""
         return (self.first_year is None or year >= self.first_year) and (
@@ -171,8 +186,25 @@ class Format:
     def section(self, section_id: str) -> SectionSpec:
         return next(s for s in self.sections if s.id == section_id)
 
+    @cached_property
+    def _paths(self) -> dict[tuple[str, str, tuple[str, ...], str | None], tuple[str, ...]]:
+        return {}  # (row or column, table, ids, part) -> label path, found once
+
     def row(self, table_id: str, *ids: str) -> RowPath:
         """The label path of a row given its ids (the first id may name a table-二 part)."""
+        key = ("row", table_id, ids, None)
+        if key not in self._paths:
+            self._paths[key] = self._find_row(table_id, ids)
+        return self._paths[key]
+
+    def column(self, table_id: str, *ids: str, part: str | None = None) -> ColPath:
+        """The header path of a column given the ids of its groups and leaf."""
+        key = ("column", table_id, ids, part)
+        if key not in self._paths:
+            self._paths[key] = self._find_column(table_id, ids, part)
+        return self._paths[key]
+
+    def _find_row(self, table_id: str, ids: tuple[str, ...]) -> RowPath:
         table = self.tables[table_id]
         for part in table.parts:
             prefix = (part.caption,) if part.caption else ()
@@ -186,8 +218,7 @@ class Format:
                 return found
         raise KeyError(f"{table_id}:{'/'.join(ids)}")
 
-    def column(self, table_id: str, *ids: str, part: str | None = None) -> ColPath:
-        """The header path of a column given the ids of its groups and leaf."""
+    def _find_column(self, table_id: str, ids: tuple[str, ...], part: str | None) -> ColPath:
         specs = self.tables[table_id].parts
         chosen = next(p for p in specs if part is None or p.id == part)
         for path, _ in chosen.leaf_columns():

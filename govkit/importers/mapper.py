@@ -76,11 +76,12 @@ INCOMPLETE_RULES = frozenset(
 )
 _MAX_JOIN = 5
 _MAX_LABEL = 40
-# Twice what a valid report holds: seven parts of prose at their limits; its tables have < 10,000 cells
-# even with every official row split into the most local sub-rows. Mapping costs ~1 µs per character
-# and ~15 µs per cell or paragraph, so a document beyond these is refused before any label is looked up.
+# Twice what a valid report holds in characters (seven parts of prose at their limits). A published
+# report has < 500 paragraphs and cells; a workbook with every table-二 row split into the most local
+# sub-rows has 6,300. Mapping costs ~1 µs per character and up to ~90 µs per paragraph (heading, label
+# and prose tests), so a document beyond these is refused before any label is looked up.
 MAX_DOCUMENT_CHARS = 2 * (len(SECTION_IDS) + 1) * MAX_PROSE_CHARS
-MAX_DOCUMENT_PIECES = 40_000
+MAX_DOCUMENT_PIECES = 10_000
 # Pieces of a label split over lines add up to a label (the longest is 37 characters) with its numbering
 # and spacing; joining prose lines beyond this would only repeat label lookups over ever longer text.
 _MAX_JOINED = 3 * _MAX_LABEL
@@ -135,7 +136,7 @@ class _Mapper:
         actual: str = "",
         line: int = 0,
     ) -> None:
-        message = one_line(re.sub(r"\s*[\r\n]+\s*", " ", message))  # quoted cells may hold line breaks
+        message = one_line(re.sub(r"(?<!\s)\s*[\r\n]\s*", " ", message))  # quoted cells may hold line breaks
         self.findings.append(
             registry.finding(
                 rule,
@@ -153,7 +154,6 @@ class _Mapper:
 
     def run(self) -> tuple[Report, list[Finding]]:
         texts = self.all_texts()
-        self.check_size(texts)
         paragraphs = [clean_line(b.text) for b in self.doc.blocks if isinstance(b, Paragraph)]
         by_labels = self.detect_format(texts)
         fmt = by_labels or latest_format()  # every format has the same section headings
@@ -189,14 +189,13 @@ class _Mapper:
             )
         return report, self.findings
 
-    def check_size(self, texts: list[str]) -> None:
-        """Refuse, before any label is looked up, a document with more text than a report can hold."""
-        chars = sum(len(text) for text in texts)
-        if chars > MAX_DOCUMENT_CHARS or len(texts) > MAX_DOCUMENT_PIECES:
-            raise ImportFailed(
-                f"{self.name}：文字过多（{chars} 字、{len(texts)} 个段落或单元格；上限 {MAX_DOCUMENT_CHARS} 字、"
-                f"{MAX_DOCUMENT_PIECES} 个），不像是一份年度报告，未导入"
-            )
+    def too_much(self, chars: int) -> ImportFailed:
+        over = (
+            f"超过 {MAX_DOCUMENT_CHARS} 字"
+            if chars > MAX_DOCUMENT_CHARS
+            else f"超过 {MAX_DOCUMENT_PIECES} 个段落或单元格"
+        )
+        return ImportFailed(f"{self.name}：文字过多（{over}），不像是一份年度报告，未导入")
 
     def detect_format(self, texts: list[str]) -> Format | None:
         """The format whose own labels the report uses most (本年新制作数量 vs 本年制发件数 …); None: no such label."""
@@ -212,12 +211,24 @@ class _Mapper:
         return None
 
     def all_texts(self) -> list[str]:
+        """Every paragraph and cell, refused as soon as they are more than a report can hold.
+
+        Counted while collected and before any label is looked up: a refusal costs no more than
+        reading up to the limit.
+        """
         out: list[str] = []
+        chars = 0
         for block in self.doc.blocks:
             if isinstance(block, Paragraph):
-                out.extend(_split_line(block.text)[0] or [block.text])
+                if len(block.text) > MAX_DOCUMENT_CHARS:
+                    raise self.too_much(len(block.text))
+                pieces = _split_line(block.text)[0] or [block.text]
             else:
-                out.extend(cell for row in block.rows for cell in row)
+                pieces = [cell for row in block.rows for cell in row]
+            out.extend(pieces)
+            chars += sum(len(piece) for piece in pieces)
+            if chars > MAX_DOCUMENT_CHARS or len(out) > MAX_DOCUMENT_PIECES:
+                raise self.too_much(chars)
         return out
 
     def headings(self, paragraphs: list[str], fmt: Format, after: int) -> dict[int, str]:

@@ -35,7 +35,7 @@ _PERIOD = re.compile(
 _ATTACHMENT = re.compile(r"^附件\s*[0-9一二三四五六七八九十]*\s*[:：]?\s*")
 _AGENCY_JUNK = re.compile(r"^[《“\"「]+|[》”\"」]+$|^关于|关于$")
 _DISTRICT = re.compile(r"^(.*?(?:区|县|旗))(?!人民政府$)(.+)$")
-_MARKDOWN = re.compile(r"^\s{0,3}#{1,6}\s*|\s+#+\s*$|\*\*|__")
+_MARKDOWN = re.compile(r"^\s{0,3}#{1,6}\s*|(?<!\s)\s+#+\s*$|\*\*|__")
 _PAGE_HEADER = re.compile(
     r"^(?:(?:page|PAGE|Page)\s*\d+(?:\s*(?:of|/)\s*\d+)?|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?)\s*[-–—:：|｜]\s*"
 )

@@ -37,8 +37,11 @@ MAX_SHEETS = 100  # worksheets of a workbook (a report has one per table and two
 MAX_PARAGRAPHS = 10_000
 _CHUNK = 1 << 20
 _OVERLAP = 256  # a tag split between two chunks is found in the next one (tags here are short)
+# Every cell, row, merged range and dimension tag, with its reference when it has one: a cell or row
+# may leave it out, and openpyxl then places it after the previous one.
 _REF = re.compile(
-    rb'<(?:\w+:)?(dimension|mergeCell|c|row)\b[^>]{0,200}?\s(?:ref|r)="([A-Z]{0,3})(\d{0,7})(?::([A-Z]{0,3})(\d{0,7}))?"'
+    rb"<(?:\w+:)?(dimension|mergeCell|c|row)\b"
+    rb'(?:[^>]{0,200}?\s(?:ref|r)="([A-Z]{0,3})(\d{0,7})(?::([A-Z]{0,3})(\d{0,7}))?")?'
 )
 
 
@@ -95,9 +98,18 @@ def _check_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> 
     """The cells of the sheet's rectangle (rows × columns up to its last reference), once its bounds are checked."""
     sheet = info.filename.rsplit("/", 1)[-1]
     cells = merged_cells = merged = last_row = last_col = 0
+    row = col = 0  # where openpyxl puts a row or cell without a reference: after the previous one
     for kind, c1, r1, c2, r2 in _refs(archive, info):
-        if kind == b"c":
+        if kind == b"row":
+            row, col = r1 or row + 1, 0
+            r1 = row
+        elif kind == b"c":
             cells += 1
+            if r1:
+                row, col = r1, _column(c1)
+            else:
+                col += 1
+                r1, c1 = row, _letters(col)
         elif kind == b"mergeCell":
             merged += 1
         rows = (r1, r2 or r1)
@@ -131,10 +143,18 @@ def _refs(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[tuple[byt
                 if match.start() >= cut:
                     break
                 kind, c1, r1, c2, r2 = match.groups()
-                yield kind, c1, int(r1 or 0), c2 or b"", int(r2 or 0)
+                yield kind, c1 or b"", int(r1 or 0), c2 or b"", int(r2 or 0)
             if last:
                 return
             tail = data[cut:]
+
+
+def _letters(column: int) -> bytes:
+    letters = b""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = bytes([65 + rest]) + letters
+    return letters
 
 
 def _column(letters: bytes) -> int:

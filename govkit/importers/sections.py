@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from govkit.formats import Format
 from govkit.importers.cells import clean_line, normalize
@@ -36,13 +37,23 @@ def heading_of(text: str, fmt: Format) -> str | None:
     key = normalize(text)
     if not key or len(key) > 40:
         return None
-    for section in fmt.sections:
-        if key in {normalize(t) for t in (section.title, *section.aliases)}:
-            return section.id
+    section_id = _titles(fmt).get(key)
+    if section_id is not None:
+        return section_id
     match = _NUMERAL.match(key)
     if match and any(word in key for word in _KEYWORDS[match.group(1)]):
         return match.group(1)
     return None
+
+
+@cache
+def _titles(fmt: Format) -> dict[str, str]:
+    """Normalised section title or alias → section id (asked once per imported paragraph)."""
+    titles: dict[str, str] = {}
+    for section in fmt.sections:
+        for title in (section.title, *section.aliases):
+            titles.setdefault(normalize(title), section.id)
+    return titles
 
 
 def is_chrome(line: str) -> bool:

@@ -31,12 +31,13 @@ _OFFICIAL_WORDS = (
     "条例",
 )
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}(?:\s+|(?=[^#\s]))(.*?)(?:\s+#+)?\s*$")
-_MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MD_SEPARATOR = re.compile(r"^\s*(?:\|\s*)?:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*(?:\|\s*)?$")
 _MD_EMPHASIS = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _ONE_LINE_MIN = 400
 _REPORT_END = re.compile(r"(政府信息公开(?:工作)?年度?报告)\s+")
 _SENTENCE_BREAK = re.compile(
-    r"(?<=[。！？；!?;])\s+|\s+(?=[（(][一二三四五六七八九十]+[）)])|\s+(?=(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$)"
+    r"(?<=[。！？；!?;])\s+|(?<!\s)\s+(?=[（(][一二三四五六七八九十]+[）)])"
+    r"|(?<!\s)\s+(?=(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$)"
 )
 
 
@@ -110,7 +111,7 @@ def unflatten(lines: list[str]) -> list[str]:
 @cache
 def _heading_pattern() -> re.Pattern[str]:
     words = "|".join(sorted({w for ws in heading_keywords().values() for w in ws}, key=len, reverse=True))
-    return re.compile(rf"(?:^|\s+)(([一二三四五六])[、.．]\s*\S{{0,12}}?(?:{words})\S{{0,20}})(?=\s|$)")
+    return re.compile(rf"(?<!\S)(([一二三四五六])[、.．]\s*\S{{0,12}}?(?:{words})\S{{0,20}})(?=\s|$)")
 
 
 def _split_report_line(line: str) -> list[str]:
