@@ -105,19 +105,15 @@ def _check_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> 
             r1 = row
         elif kind == b"c":
             cells += 1
-            if r1:
-                row, col = r1, _column(c1)
-            else:
-                col += 1
-                r1, c1 = row, _letters(col)
+            row, col = (r1, c1) if r1 else (row, col + 1)
+            r1, c1 = row, col
         elif kind == b"mergeCell":
             merged += 1
-        rows = (r1, r2 or r1)
-        cols = (_column(c1), _column(c2) if c2 else _column(c1))
+        rows, cols = (r1, r2 or r1), (c1, c2 or c1)
         if max(rows) > MAX_ROWS or max(cols) > MAX_COLS:
-            where = f"{c1.decode()}{r1}" + (f":{c2.decode()}{r2}" if c2 else "")
             raise ImportFailed(
-                f"{name}：工作表 {sheet} 的范围 {where} 超过 {MAX_ROWS} 行或 {MAX_COLS} 列，不像是一份年度报告的表格，未读取"
+                f"{name}：工作表 {sheet} 的范围 {_reference(rows, cols)} 超过 {MAX_ROWS} 行或 {MAX_COLS} 列，"
+                "不像是一份年度报告的表格，未读取"
             )
         if kind == b"mergeCell":
             merged_cells += (abs(rows[1] - rows[0]) + 1) * (abs(cols[1] - cols[0]) + 1)
@@ -130,8 +126,11 @@ def _check_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> 
     return last_row * last_col
 
 
-def _refs(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[tuple[bytes, bytes, int, bytes, int]]:
-    """(tag, first column, first row, last column, last row) of every referenced cell or range, streamed."""
+def _refs(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[tuple[bytes, int, int, int, int]]:
+    """(tag, first column, first row, last column, last row) of every cell, row or range tag, streamed.
+
+    Columns and rows are numbers from 1; 0 where the tag has no reference.
+    """
     tail = b""
     with archive.open(info) as stream:
         while True:
@@ -143,18 +142,10 @@ def _refs(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[tuple[byt
                 if match.start() >= cut:
                     break
                 kind, c1, r1, c2, r2 = match.groups()
-                yield kind, c1 or b"", int(r1 or 0), c2 or b"", int(r2 or 0)
+                yield kind, _column(c1 or b""), int(r1 or 0), _column(c2 or b""), int(r2 or 0)
             if last:
                 return
             tail = data[cut:]
-
-
-def _letters(column: int) -> bytes:
-    letters = b""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = bytes([65 + rest]) + letters
-    return letters
 
 
 def _column(letters: bytes) -> int:
@@ -162,6 +153,14 @@ def _column(letters: bytes) -> int:
     for byte in letters:
         number = number * 26 + (byte - 64)
     return number
+
+
+def _reference(rows: tuple[int, int], cols: tuple[int, int]) -> str:
+    """A cell or range as Excel writes it (``GS1``, ``A1:XFD1048576``), for messages."""
+    from openpyxl.utils.cell import get_column_letter
+
+    first, last = (f"{get_column_letter(c)}{r or ''}" if c else f"第 {r} 行" for r, c in zip(rows, cols, strict=True))
+    return first if first == last else f"{first}:{last}"
 
 
 def open_workbook(source: bytes | str | Path, name: str | None = None, **options: Any) -> Any:
