@@ -329,6 +329,17 @@ def test_pdf_imports_are_handled_within_bounds(tmp_path_factory, pages, length):
     check(tmp_path_factory.mktemp("pdf"), ".pdf", pdf(pages, "2021 " * (length // 5 + 1)), IMPORT)
 
 
+def test_pdf_glyphs_are_bounded_page_by_page(tmp_path):
+    """150 pages of 500 glyphs (75,000: 2.3 s and 190 MB before the glyph budget) are refused by it."""
+    from govkit.importers.pdf import MAX_PDF_CHARS
+
+    path = tmp_path / "glyphs.pdf"
+    path.write_bytes(pdf(150, "2021 " * 100))
+    result = measure(f"{IMPORT}\ndata = None", "entry(CASE)", str(path))
+    assert "文字过多" in result["outcome"] and f"{MAX_PDF_CHARS}" in result["outcome"], result
+    assert result["seconds"] <= MAX_SECONDS and result["rss_mb"] <= MAX_RSS_MB, result
+
+
 # -- a larger search ----------------------------------------------------------------------------
 
 

@@ -23,6 +23,10 @@ from govkit.importers.document import Document, Paragraph, Table
 from govkit.importers.glyphs import fix_radicals
 
 MAX_PAGES = 300
+# Glyphs of the whole text layer, counted page by page: pdfplumber builds a ~2 KB object per glyph and
+# mapping costs ~27 µs each (300 pages of 20,000 took 250 s and 11.8 GB). A published report has
+# 2,000–10,000; a page of this test's size adds at most one page's glyphs beyond the limit.
+MAX_PDF_CHARS = 30_000
 _MARGIN = 0.06  # of the page height: where running headers and footers are printed
 _RULE_WIDTH = 2.5  # points: thicker filled boxes are shading or backgrounds, not table rules
 _PAGE_NUMBER = re.compile(
@@ -67,6 +71,10 @@ def read_pdf(data: bytes, name: str) -> Document:
                 raise ImportFailed(f"{name}：PDF 有 {len(pdf.pages)} 页，超过 {MAX_PAGES} 页，不像是一份年度报告")
             for number, page in enumerate(pdf.pages):
                 chars += len(page.chars)
+                if chars > MAX_PDF_CHARS:
+                    raise ImportFailed(
+                        f"{name}：PDF 文字过多（前 {number + 1} 页已超过 {MAX_PDF_CHARS} 字），不像是一份年度报告，未导入；可改用网页、Word 或 Excel 版本"
+                    )
                 items.extend(_page_items(page, number))
     except ImportFailed:
         raise
