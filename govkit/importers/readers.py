@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import Any
 
 from govkit.errors import ImportFailed
 from govkit.importers.document import Document, Paragraph, Table
@@ -246,11 +247,27 @@ def _read_zip(data: bytes, name: str) -> Document:
     raise ImportFailed(f"{name}：压缩文件既不是 .docx 也不是 .xlsx")
 
 
+def _paragraph_text(paragraph: Any) -> str:
+    """A ``w:p`` element's text as python-docx's ``Paragraph.text`` gives it, in time linear in its runs.
+
+    python-docx selects a run's text children with an XPath union, which libxml2 sorts at a cost
+    quadratic in their number: one paragraph of 40,000 line breaks took 3.1 s.
+    """
+    from docx.oxml.ns import qn
+
+    run, link = qn("w:r"), qn("w:hyperlink")
+    text_tags = {qn(tag) for tag in ("w:br", "w:cr", "w:noBreakHyphen", "w:ptab", "w:t", "w:tab")}
+    out: list[str] = []
+    for child in paragraph.iterchildren(run, link):
+        for r in [child] if child.tag == run else child.iterchildren(run):
+            out.extend(str(e) for e in r.iterchildren() if e.tag in text_tags)
+    return "".join(out)
+
+
 def read_docx(data: bytes) -> Document:
     import docx
     from docx.oxml.ns import qn
     from docx.table import Table as DocxTable
-    from docx.text.paragraph import Paragraph as DocxParagraph
 
     document = docx.Document(io.BytesIO(data))
     body = document.element.body
@@ -261,7 +278,7 @@ def read_docx(data: bytes) -> Document:
     paragraph, table = qn("w:p"), qn("w:tbl")
     for element in body.iterchildren(paragraph, table):
         if element.tag == paragraph:
-            for line in DocxParagraph(element, document._body).text.split("\n"):
+            for line in _paragraph_text(element).split("\n"):
                 doc.blocks.append(Paragraph(line))
         else:
             doc.blocks.append(Table(_docx_rows(DocxTable(element, document._body))))
