@@ -330,14 +330,115 @@ def test_pdf_imports_are_handled_within_bounds(tmp_path_factory, pages, length):
 
 
 def test_pdf_glyphs_are_bounded_page_by_page(tmp_path):
-    """150 pages of 500 glyphs (75,000: 2.3 s and 190 MB before the glyph budget) are refused by it."""
-    from govkit.importers.pdf import MAX_PDF_CHARS
-
+    """150 pages of 500 glyphs (75,000: 2.3 s and 190 MB before the budget) are refused by it."""
     path = tmp_path / "glyphs.pdf"
     path.write_bytes(pdf(150, "2021 " * 100))
     result = measure(f"{IMPORT}\ndata = None", "entry(CASE)", str(path))
-    assert "文字过多" in result["outcome"] and f"{MAX_PDF_CHARS}" in result["outcome"], result
+    assert "内容过多" in result["outcome"] and "个字" in result["outcome"], result
     assert result["seconds"] <= MAX_SECONDS and result["rss_mb"] <= MAX_RSS_MB, result
+
+
+def one_page_pdf(content: bytes, xobjects: dict[str, bytes | None] | None = None) -> bytes:
+    """A one-page PDF drawing ``content`` (Flate-compressed); ``xobjects`` are forms (their content)
+    or, for None, a 1×1 image, each named in the page's resources."""
+    import zlib
+
+    def stream(data: bytes, extra: bytes = b"") -> bytes:
+        packed = zlib.compress(data, 9)
+        return b"<< /Filter /FlateDecode " + extra + b"/Length %d >>\nstream\n" % len(packed) + packed + b"\nendstream"
+
+    font = b"<< /Font << /F1 3 0 R >> >>"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        stream(content),
+    ]
+    named = b""
+    for number, name in enumerate(xobjects or {}, start=6):
+        named += b"/%s %d 0 R " % (name.encode(), number)
+    objects.append(
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> /XObject << "
+        + named
+        + b">> >> /Contents 4 0 R >>"
+    )
+    for body in (xobjects or {}).values():
+        if body is None:
+            image = b"/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8 "
+            objects.append(stream(b"\x00", image))
+        else:
+            objects.append(stream(body, b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources " + font + b" "))
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _boxes(count: int) -> bytes:
+    return b"".join(b"%d %d 2 0.5 re f\n" % (20 + i % 110 * 5, 20 + i // 110 * 6) for i in range(count))
+
+
+# A few bytes that ask pdfplumber for millions of objects or pdfminer for millions of tokens, and
+# the largest pages just inside the budget. None: the page may be refused for another reason.
+HOSTILE_PAGES = {
+    "100,000 identical boxes (3 KB; 16 s and 1.2 GB before)": (b"0 0 1 1 re f\n" * 100_000, None, "内容过多"),
+    "4 MB of q Q (10 s before)": (b"q Q " * 1_000_000, None, "内容过多"),
+    "100,000 glyphs in one string": (b"BT /F1 1 Tf 10 10 Td (" + b"A" * 100_000 + b") Tj ET", None, "个字"),
+    "a form of 1,000 glyphs drawn 100 times": (
+        b"/X0 Do\n" * 100,
+        {"X0": b"BT /F1 1 Tf 10 10 Td (" + b"A" * 1_000 + b") Tj ET"},
+        "内容过多",
+    ),
+    "40 MB of spaces from 40 KB": (b" " * 40_000_000, None, "解压后超过"),
+    "just inside: 8,500 boxes": (_boxes(8_500), None, None),
+    "just inside: 83,000 times q Q": (b"q Q " * 83_000, None, None),
+    "just inside: 18,000 glyphs": (b"BT /F1 1 Tf 10 10 Td (" + b"A" * 18_000 + b") Tj ET", None, None),
+    "just inside: 10,000 images": (b"/Im0 Do\n" * 10_000, {"Im0": None}, None),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_PAGES))
+def test_pdf_pages_are_laid_out_within_a_budget(tmp_path, name):
+    content, xobjects, expected = HOSTILE_PAGES[name]
+    path = tmp_path / "page.pdf"
+    path.write_bytes(one_page_pdf(content, xobjects))
+    result = measure(f"{IMPORT}\ndata = None", "entry(CASE)", str(path))
+    if expected is not None:
+        assert expected in result["outcome"] and path.name in result["outcome"], result
+    assert "\n" not in result["outcome"] and len(result["outcome"]) < 400, result
+    assert result["seconds"] <= MAX_SECONDS and result["rss_mb"] <= MAX_RSS_MB, result
+
+
+PAGE_OPERATIONS = [
+    b"0 0 1 1 re f\n",
+    b"10 10 m 20 700 l S\n",
+    b"q Q ",
+    b"[] pop ",
+    b"BT /F1 1 Tf (AAAAAAAAAA) Tj ET\n",
+    b"BT /F1 1 Tf [(A) -3 (B) -3 (C)] TJ ET\n",
+    b"(((((",
+    b"<<>> ",
+]
+
+
+@given(
+    operation=st.sampled_from(PAGE_OPERATIONS),
+    count=st.one_of(st.integers(1, 20_000), st.integers(20_000, 400_000)),
+    drawn=st.one_of(st.just(0), st.integers(1, 200)),
+)
+@FEW
+def test_pdf_pages_of_generated_operations_are_handled_within_bounds(tmp_path_factory, operation, count, drawn):
+    """One operation repeated on the page, or in a form the page draws ``drawn`` times."""
+    if drawn:
+        data = one_page_pdf(b"/X0 Do\n" * drawn, {"X0": operation * count})
+    else:
+        data = one_page_pdf(operation * count)
+    check(tmp_path_factory.mktemp("pdfpage"), ".pdf", data, IMPORT)
 
 
 # -- a larger search ----------------------------------------------------------------------------

@@ -21,12 +21,9 @@ from statistics import median
 from govkit.errors import ImportFailed
 from govkit.importers.document import Document, Paragraph, Table
 from govkit.importers.glyphs import fix_radicals
+from govkit.importers.pdf_budget import Budget, TooMuch, layout
 
 MAX_PAGES = 300
-# Glyphs of the whole text layer, counted page by page: pdfplumber builds a ~2 KB object per glyph and
-# mapping costs ~27 µs each (300 pages of 20,000 took 250 s and 11.8 GB). A published report has
-# 2,000–10,000; a page of this test's size adds at most one page's glyphs beyond the limit.
-MAX_PDF_CHARS = 30_000
 _MARGIN = 0.06  # of the page height: where running headers and footers are printed
 _RULE_WIDTH = 2.5  # points: thicker filled boxes are shading or backgrounds, not table rules
 _PAGE_NUMBER = re.compile(
@@ -64,23 +61,22 @@ def read_pdf(data: bytes, name: str) -> Document:
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # one FontBBox warning per glyph otherwise
     items: list[_Line | _Grid] = []
-    chars = 0
+    budget = Budget()
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             if len(pdf.pages) > MAX_PAGES:
                 raise ImportFailed(f"{name}：PDF 有 {len(pdf.pages)} 页，超过 {MAX_PAGES} 页，不像是一份年度报告")
             for number, page in enumerate(pdf.pages):
-                chars += len(page.chars)
-                if chars > MAX_PDF_CHARS:
-                    raise ImportFailed(
-                        f"{name}：PDF 文字过多（前 {number + 1} 页已超过 {MAX_PDF_CHARS} 字），不像是一份年度报告，未导入；可改用网页、Word 或 Excel 版本"
-                    )
+                layout(page, budget)
                 items.extend(_page_items(page, number))
+                page.close()  # what pdfplumber cached for the page: the next page starts from nothing
+    except TooMuch as exc:
+        raise ImportFailed(f"{name}：{exc}，不像是一份年度报告，未导入；可改用网页、Word 或 Excel 版本") from None
     except ImportFailed:
         raise
     except Exception as exc:  # pdfminer raises many kinds of errors on damaged or encrypted files
         raise ImportFailed(f"{name}：PDF 文件已损坏或已加密，无法读取（{type(exc).__name__}）") from None
-    if chars == 0:
+    if budget.spent["chars"] == 0:
         raise ImportFailed(
             f"{name}：PDF 中没有可读的文字层（可能是扫描件），无法导入；请使用可复制文字的 PDF，或网页、Word、Excel 版本"
         )
