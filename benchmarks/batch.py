@@ -13,11 +13,17 @@ Measures, in one process tree, per agency:
   * the fixed cost of a batch: the intercept of cold time against N over the two batch sizes
     (worker start, kernel warm-up, exporter set-up: what does not grow with N).
 
+Cold runs are repeated (--repeat, default 3) and the median is taken: on 2 cores one run varies by
+±0.3 s. Every repetition renders into a fresh output folder, and the data files get a new comment
+line first, so that no repetition finds its files in the parse cache. Before timing, one agency is
+rendered once, untimed, as on any machine where govkit has rendered before: that first render
+fills govkit's cache of compiled page templates (~0.15 s per worker, once per installation).
+
 `govkit render` runs with --no-tujie unless --tujie is given: the plain loop makes no 图解 (which
 screenshots every page in Chromium), so this compares the same work. The load average is printed
 at start and end: on a shared machine, compare ratios from one run, not absolute times.
 
-Usage: python benchmarks/batch.py [--n 20 200] [--sample 5] [--workers N] [--quick]
+Usage: python benchmarks/batch.py [--n 20 200] [--sample 5] [--workers N] [--repeat 3] [--quick]
 All data is generated with govkit.synthetic.synthetic_report (agencies named 示例…) in a temp dir.
 """
 
@@ -26,6 +32,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -99,6 +106,26 @@ def govkit_render(params: Path, out: Path, workers: int) -> tuple[float, int]:
     )
 
 
+def cold_runs(
+    cases: dict[int, list[Path]], root: Path, workers: int, repeat: int
+) -> dict[int, list[tuple[float, int]]]:
+    """``repeat`` cold renders of every size, sizes interleaved: (seconds, peak RSS) per run and size.
+
+    Each run renders into a fresh output folder; before every run after the first, each data file
+    gets a comment line (new bytes, same report), so that no run finds its files in the parse cache.
+    Interleaving the sizes means a machine that slows down during the benchmark slows all alike.
+    """
+    runs: dict[int, list[tuple[float, int]]] = {n: [] for n in cases}
+    for run in range(repeat):
+        for n, files in cases.items():
+            if run:
+                for f in files:
+                    with f.open("a", encoding="utf-8") as handle:
+                        handle.write(f"# 第 {run + 1} 次\n")
+            runs[n].append(govkit_render(root / f"n{n}" / "params", root / f"n{n}" / f"out{run}", workers))
+    return runs
+
+
 def cli_loop(files: list[Path], work: Path) -> float:
     work.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
@@ -151,7 +178,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, nargs="+", default=None, help="batch sizes (default 20 200)")
     parser.add_argument("--sample", type=int, default=None, help="agencies in the CLI loop (default 5)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--quick", action="store_true", help="small run: N = 10 40, CLI sample 2")
+    parser.add_argument("--repeat", type=int, default=None, help="cold runs per size, median taken (default 3)")
+    parser.add_argument("--quick", action="store_true", help="small run: N = 10 40, CLI sample 2, one cold run")
     parser.add_argument(
         "--tujie", action="store_true", help="also make every report's 图解 (not done by the plain loop)"
     )
@@ -160,23 +188,33 @@ def main() -> None:
         TUJIE.clear()
     sizes = args.n or ([10, 40] if args.quick else [20, 200])
     sample = args.sample or (2 if args.quick else 5)
+    repeat = args.repeat or (1 if args.quick else 3)
     root = Path(tempfile.mkdtemp(prefix="govkit-bench-"))
     # A private parse cache for this run (never the user's own); every batch size has new files, so
     # each cold run starts with nothing cached, as a district's first batch does.
     os.environ["GOVKIT_CACHE_DIR"] = str(root / "parse-cache")
-    print(f"cpu: {os.cpu_count()}  workers: {args.workers}  sizes: {sizes}  CLI sample: {sample}  (synthetic data)")
+    print(
+        f"cpu: {os.cpu_count()}  workers: {args.workers}  sizes: {sizes}  CLI sample: {sample}  "
+        f"cold runs per size: {repeat} (median)  (synthetic data)"
+    )
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     try:
+        warm = root / "warm-up"
+        govkit_render(make_params(warm, 1)[0], warm / "out", args.workers)  # untimed: fills the template cache
+        cases = {n: make_params(root / f"n{n}", n) for n in sizes}
+        runs = cold_runs(cases, root, args.workers, repeat)
         rows = {}
-        for n in sizes:
-            case = root / f"n{n}"
-            files = make_params(case, n)
-            cold, cold_peak = govkit_render(case / "params", case / "out", args.workers)
-            again, again_peak = govkit_render(case / "params", case / "out", args.workers)
+        for n, files in cases.items():
+            cold, cold_peak = statistics.median(t for t, _ in runs[n]), max(p for _, p in runs[n])
+            # Unchanged since the last cold run: everything is reused.
+            again, again_peak = govkit_render(
+                root / f"n{n}" / "params", root / f"n{n}" / f"out{repeat - 1}", args.workers
+            )
             page, full = floors(files)
             rows[n] = (files, cold, cold_peak, again, page, full)
             print(
-                f"N={n}: govkit render cold {cold:.2f} s = {cold / n:.3f} s/agency, peak RSS {cold_peak / 2**20:.0f} MiB; "
+                f"N={n}: govkit render cold {cold:.2f} s = {cold / n:.3f} s/agency "
+                f"(runs: {', '.join(f'{t:.2f}' for t, _ in runs[n])}), peak RSS {cold_peak / 2**20:.0f} MiB; "
                 f"unchanged rerun {again:.2f} s ({again / cold:.1%} of cold), peak RSS {again_peak / 2**20:.0f} MiB"
             )
         first = rows[sizes[0]][0][:sample]
@@ -196,9 +234,11 @@ def main() -> None:
             print(f"peak RSS N={hi} / N={lo}: {ratio:.2f}x (target <= 1.5x)")
             per = (rows[hi][1] - rows[lo][1]) / (hi - lo)
             fixed = rows[lo][1] - lo * per
+            each = [runs[lo][i][0] - lo * (runs[hi][i][0] - runs[lo][i][0]) / (hi - lo) for i in range(repeat)]
             print(
-                f"fixed cost of a batch (intercept of cold time over N={lo}..{hi}): {fixed:.2f} s "
-                f"(target <= 3 s); marginal {per:.3f} s/agency"
+                f"fixed cost of a batch (intercept of median cold time over N={lo}..{hi}): {fixed:.2f} s "
+                f"(target <= 3 s); marginal {per:.3f} s/agency; intercept of each run: "
+                f"{', '.join(f'{x:.2f}' for x in each)} s"
             )
         one_case = root / "one"
         one_file = make_params(one_case, 1)

@@ -25,13 +25,26 @@ class KernelDied(Exception):
 
 
 def skip_slow_imports() -> None:
-    """Keep ``rfc3987_syntax`` out of this process: it builds a grammar at import (~1.3 s).
+    """Keep two slow imports that no batch uses out of this process.
 
-    jsonschema imports it only to check the ``iri`` formats, which no notebook schema uses; with the
-    module marked missing, jsonschema skips those checks. Only effective before jsonschema is imported.
+    * ``rfc3987_syntax``: jsonschema imports it only to check the ``iri`` formats, which no
+      notebook schema uses, and it builds a grammar at import (~1.3 s). Marked missing before
+      jsonschema is imported, jsonschema skips those checks.
+    * ``pyarrow.fs`` (with pyarrow and numpy, ~0.1 s of CPU per worker): papermill's I/O module
+      imports it for ``hdfs://`` notebooks, which govkit never reads. It is marked missing only
+      while papermill is imported, so other code in the process (a Dask worker's other tasks)
+      can still import it.
     """
     if "jsonschema" not in sys.modules:
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    if "papermill.iorw" in sys.modules or "pyarrow.fs" in sys.modules:
+        return
+    sys.modules["pyarrow.fs"] = None  # type: ignore[assignment]
+    try:
+        import papermill.iorw  # noqa: F401
+    finally:
+        if "pyarrow.fs" in sys.modules and sys.modules["pyarrow.fs"] is None:
+            del sys.modules["pyarrow.fs"]
 
 
 def warm_imports() -> None:
@@ -105,6 +118,7 @@ def execute(
         nbclient.exceptions.CellTimeoutError: a cell hung; the kernel was replaced; ``.nb`` as above.
         KernelDied: the kernel died; it will be replaced on the next call.
     """
+    skip_slow_imports()  # a worker whose initializer did not run
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.engines import papermill_engines
     from papermill.execute import prepare_notebook_metadata, raise_for_execution_errors, remove_error_markers

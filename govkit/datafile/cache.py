@@ -9,7 +9,8 @@ Entries are pickles, so the cache is trusted only where nobody else can write: a
 this user with no group or other write permission (``$GOVKIT_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/govkit/reports`` or ``~/.cache/govkit/reports``). Anything else disables it;
 ``GOVKIT_CACHE_DIR=off`` disables it on purpose. Only files that load without error are cached;
-every problem is found by the parser itself, every time.
+every problem is found by the parser itself, every time. Other caches that need the same trust
+(the exporter's compiled templates) live in folders of their own inside it (:func:`private_folder`).
 """
 
 from __future__ import annotations
@@ -51,6 +52,22 @@ def cache_dir() -> Path | None:
     if not stat.S_ISDIR(info.st_mode) or info.st_mode & 0o022 or info.st_uid != os.getuid():
         return None
     return folder
+
+
+def private_folder(name: str) -> Path | None:
+    """A folder for another kind of cached file (compiled templates) inside the cache folder; None if the cache is off.
+
+    It is as private as the cache folder: nobody else can create anything in there.
+    """
+    folder = cache_dir()
+    if folder is None:
+        return None
+    sub = folder / name
+    try:
+        sub.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return sub if sub.is_dir() and not sub.is_symlink() else None
 
 
 # The modules that decide what a data file's bytes become (the parser, the cell model, the formats).

@@ -28,11 +28,14 @@ def exporter() -> Any:
     """This process's ``HTMLExporter`` using govkit's nbconvert template (extends ``lab``).
 
     Built once per process and reused: building one loads templates and costs ~50 ms, which a batch
-    worker would otherwise pay for every agency.
+    worker would otherwise pay for every agency. The templates' compiled code is kept for the next
+    process (:func:`govkit.render.html.compiled_templates`).
     """
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
     from traitlets.config import Config
+
+    from govkit.render.html import compiled_templates
 
     config = Config()
     config.TagRemovePreprocessor.remove_cell_tags = {"remove"}
@@ -51,6 +54,7 @@ def exporter() -> Any:
         sanitize_html=False,
     )
     exp.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)
+    exp.environment.bytecode_cache = compiled_templates()
     return exp
 
 
