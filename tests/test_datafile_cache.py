@@ -107,3 +107,49 @@ def test_a_folder_others_can_write_to_is_not_trusted(private: Path, parses: list
 def test_the_cache_folder_is_created_private(private: Path) -> None:
     datafile.load(EXAMPLE, cached=True)
     assert private.stat().st_mode & 0o777 == 0o700
+
+
+def _export_in_a_fresh_process(cache_dir: str) -> tuple[str, list[str]]:
+    """The exported page of the example report, and what the process took from the template cache."""
+    import subprocess
+    import sys
+
+    code = """
+import json, sys
+import jinja2
+loaded = []
+real = jinja2.bccache.Bucket.load_bytecode
+def load(self, f):
+    real(self, f)
+    if self.code is not None:
+        loaded.append(self.key)
+jinja2.bccache.Bucket.load_bytecode = load
+import nbformat
+from govkit import datafile
+from govkit.render import render_fragment
+from govkit.render.export import export_html
+report = datafile.load(sys.argv[1])
+cell = nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("display_data", {"text/html": render_fragment(report, [])})])
+print(json.dumps([export_html(nbformat.v4.new_notebook(cells=[cell]), report.title), loaded]))
+"""
+    env = {**os.environ, "GOVKIT_CACHE_DIR": cache_dir}
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(EXAMPLE)], capture_output=True, text=True, env=env, check=True
+    )
+    import json
+
+    page, loaded = json.loads(proc.stdout.strip().splitlines()[-1])
+    return page, loaded
+
+
+def test_compiled_templates_are_kept_for_the_next_process(tmp_path: Path):
+    """A batch worker compiles the page templates once per installation, not once per process (~0.15 s)."""
+    folder = tmp_path / "cache"
+    first, loaded_first = _export_in_a_fresh_process(str(folder))
+    assert loaded_first == [] and list((folder / "templates").iterdir())  # compiled, then kept
+    assert (folder / "templates").stat().st_mode & 0o077 == 0
+    second, loaded_second = _export_in_a_fresh_process(str(folder))
+    assert len(loaded_second) >= 5  # nbconvert's and govkit's templates, read back compiled
+    assert second == first  # the same page
+    off, loaded_off = _export_in_a_fresh_process("off")
+    assert loaded_off == [] and off == first
