@@ -67,6 +67,7 @@ def test_typed_text_is_kept_exactly_or_refused(data_file: Path, typed: str, kept
         assert data_file.read_bytes() == before
         status = editor.status.value
         assert "输入无效" in status and cell.place in status and error in status
+        assert status.count(cell.error) == 1, status  # named once, with its cell
         assert "所有修改均已保存" not in status  # never "all saved" next to an invalid cell
     else:
         assert cell.error is None and editor.save()
@@ -191,7 +192,10 @@ def test_discarding_a_draft_keeps_the_file(data_file: Path) -> None:
     editor.cell("三", *received(editor.report)).widget.value = "7"
     before = data_file.read_bytes()
     again = ReportEditor(data_file)
+    # the file is saved, but the edits of the earlier session are not: never "all saved" then
+    assert "所有修改均已保存" not in again.status.value and "草稿未恢复" in again.status.value
     again.discard_button.click()
+    assert "所有修改均已保存" in again.status.value
     assert not drafts.draft_path(data_file).exists() and again.cell("三", *received(again.report)).value == 0
     assert data_file.read_bytes() == before
 

@@ -44,6 +44,7 @@ LABEL_WIDTHS = {"二": ["9em", "8em"], "三": ["4.5em", "9em", "17em"], "四": [
 META_TAB, PROSE_TAB = 0, 1
 SHOWN_CHANGES = 30
 WIDE_TABLE = 12  # columns beyond which a table's value columns shrink to fit the window
+_NAMED_INVALID = 3  # invalid cells the status line names; a refused save lists them all beyond that
 
 
 def _read(path: Path) -> bytes | None:
@@ -588,7 +589,8 @@ class ReportEditor:
         else:
             self._refresh_findings_title()
             self._write_draft()
-            self._set_status(f"{cell.place}：{cell.error}", "error")
+            self._message = ""  # the status line names the cell and its reason among the invalid ones
+            self._set_status("")
 
     def _section_changed(self, sid: str, text: str) -> None:
         assert self.report is not None
@@ -831,6 +833,9 @@ class ReportEditor:
 
     def _refuse_invalid(self, what: str) -> None:
         invalid = self.invalid()
+        if len(invalid) <= _NAMED_INVALID:  # the status line already names each of them with its reason
+            self._set_status(f"{what}：请先改正上面列出的无效输入", "error")
+            return
         listed = "；".join(f"{cell.place}（{cell.error}）" for cell in invalid)
         self._set_status(f"{what}：有 {len(invalid)} 个单元格输入无效，请先改正——{listed}", "error")
 
@@ -1023,7 +1028,8 @@ class ReportEditor:
         invalid = len(self.invalid())
         parts = []
         if invalid:
-            named = "；".join(f"{c.place}（{c.error}）" for c in self.invalid()[:3]) + ("……" if invalid > 3 else "")
+            named = "；".join(f"{c.place}（{c.error}）" for c in self.invalid()[:_NAMED_INVALID])
+            named += "……" if invalid > _NAMED_INVALID else ""
             parts.append(
                 f"<span style='color:#b71c1c;font-weight:bold'>● 有 {invalid} 个单元格输入无效，不能保存："
                 f"{escape(named)}</span>"
@@ -1032,6 +1038,10 @@ class ReportEditor:
             parts.append(f"<span style='color:#b71c1c;font-weight:bold'>● 有 {len(self.conflicts)} 处待选择</span>")
         if self.dirty:
             parts.append("<span style='color:#b71c1c;font-weight:bold'>● 有未保存的修改（已存草稿）</span>")
+        elif not invalid and self.draft is not None:  # the file is saved, but an earlier session's edits wait
+            parts.append(
+                "<span style='color:#8a5a00;font-weight:bold'>● 有一份草稿未恢复：请在上方选择恢复或丢弃</span>"
+            )
         elif not invalid:
             parts.append("<span style='color:#1b5e20'>所有修改均已保存</span>")
         if self.draft_error:
