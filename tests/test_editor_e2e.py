@@ -168,8 +168,11 @@ def lab_command(work: Path) -> tuple[list[str], int, str]:
 
 def voila_command(notebook: str = "edit.ipynb") -> tuple[list[str], int]:
     """The Voila server command for ``notebook`` (in the working folder) and its port."""
+    from govkit.cli.serve import IOPUB_TIMEOUT
+
     port = free_port()
-    return [sys.executable, "-m", "voila", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", notebook], port
+    options = [f"--port={port}", "--Voila.ip=127.0.0.1", f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT}"]
+    return [sys.executable, "-m", "voila", "--no-browser", *options, notebook], port
 
 
 def open_in_lab(page, port: int) -> None:

@@ -14,6 +14,7 @@ import typer
 from govkit.errors import GovkitError
 from govkit.widgets.launch import PARAMS_ENV
 
+IOPUB_TIMEOUT = 60  # seconds an executed cell's output may take to arrive
 TEMPLATE = "govkit"  # Voila's lab template without the Font Awesome CDN links (govkit/jupyter/voila/templates)
 CULL_IDLE = 600
 CULL_INTERVAL = 60
@@ -54,6 +55,9 @@ def voila_command(
         f"--template={TEMPLATE}",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
         f"--MappingKernelManager.cull_interval={cull_interval}",
+        # The editor's output is large; on a busy 2-core server it can follow its cell by more than
+        # nbclient's default 4 s, which left the page without an editor.
+        f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT}",
         str(bundled_notebook("edit.ipynb")),
     ]
     return command, env
