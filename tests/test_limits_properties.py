@@ -411,6 +411,32 @@ def test_pdf_pages_are_laid_out_within_a_budget(tmp_path, name):
     assert result["seconds"] <= MAX_SECONDS and result["rss_mb"] <= MAX_RSS_MB, result
 
 
+def test_pdf_content_under_a_second_filter_is_bounded_too(tmp_path):
+    """400 MB of spaces, Flate-compressed and then hex-encoded (760 KB): 12.4 s and 804 MB when the
+    bound skipped the hex step and inflated the hex text, which is no Flate data."""
+    import binascii
+    import zlib
+
+    packed = binascii.hexlify(zlib.compress(b" " * 400_000_000, 9)) + b">"
+    content = b"<< /Filter [/ASCIIHexDecode /FlateDecode] /Length %d >>\nstream\n" % len(packed) + packed
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>"
+    path = tmp_path / "filters.pdf"
+    path.write_bytes(
+        pdf_file(
+            [
+                b"<< /Type /Catalog /Pages 2 0 R >>",
+                b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+                b"<< >>",
+                content + b"\nendstream",
+                page,
+            ]
+        )
+    )
+    result = measure(f"{IMPORT}\ndata = None", "entry(CASE)", str(path))
+    assert "解压后超过" in result["outcome"] and path.name in result["outcome"], result
+    assert result["seconds"] <= MAX_SECONDS and result["rss_mb"] <= MAX_RSS_MB, result
+
+
 PAGE_OPERATIONS = [
     b"0 0 1 1 re f\n",
     b"10 10 m 20 700 l S\n",

@@ -111,9 +111,10 @@ def layout(page: Any, budget: Budget) -> Any:
 def decoded_size(stream: Any, room: int) -> int:
     """The size of ``stream`` once decoded, or any size above ``room`` as soon as it is known to be bigger.
 
-    Only what can expand is decoded here (Flate, LZW, run length), each with a bound; pdfminer
-    decodes the stream again when it draws it, which then costs no more than ``room``.
+    Each filter is undone as pdfminer would, the expanding ones (Flate, LZW, run length) with a
+    bound; pdfminer decodes the stream again when it draws it, which then costs no more than ``room``.
     """
+    from pdfminer.ascii85 import ascii85decode, asciihexdecode
     from pdfminer.pdftypes import (
         LITERALS_ASCII85_DECODE,
         LITERALS_ASCIIHEX_DECODE,
@@ -139,8 +140,10 @@ def decoded_size(stream: Any, room: int) -> int:
             from pdfminer.runlength import rldecode
 
             data = rldecode(data)
-        elif name in LITERALS_ASCII85_DECODE or name in LITERALS_ASCIIHEX_DECODE:
-            continue  # these shrink: the size so far is a bound
+        elif name in LITERALS_ASCII85_DECODE:
+            data = ascii85decode(data)  # shrinks, and the next filter needs its output
+        elif name in LITERALS_ASCIIHEX_DECODE:
+            data = asciihexdecode(data)
         elif literal_name(name) not in ("DCTDecode", "DCT", "JPXDecode", "JBIG2Decode", "CCITTFaxDecode", "CCF"):
             break  # pdfminer refuses the filter itself
         if len(data) > room:
