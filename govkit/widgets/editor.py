@@ -834,7 +834,7 @@ class ReportEditor:
     def _refuse_invalid(self, what: str) -> None:
         invalid = self.invalid()
         if len(invalid) <= _NAMED_INVALID:  # the status line already names each of them with its reason
-            self._set_status(f"{what}：请先改正上面列出的无效输入", "error")
+            self._set_status(f"{what}：请先改正前面列出的无效输入", "error")
             return
         listed = "；".join(f"{cell.place}（{cell.error}）" for cell in invalid)
         self._set_status(f"{what}：有 {len(invalid)} 个单元格输入无效，请先改正——{listed}", "error")
@@ -1040,7 +1040,7 @@ class ReportEditor:
             parts.append("<span style='color:#b71c1c;font-weight:bold'>● 有未保存的修改（已存草稿）</span>")
         elif not invalid and self.draft is not None:  # the file is saved, but an earlier session's edits wait
             parts.append(
-                "<span style='color:#8a5a00;font-weight:bold'>● 有一份草稿未恢复：请在上方选择恢复或丢弃</span>"
+                "<span style='color:#8a5a00;font-weight:bold'>● 有一份草稿未恢复：请在下方选择恢复或丢弃</span>"
             )
         elif not invalid:
             parts.append("<span style='color:#1b5e20'>所有修改均已保存</span>")
