@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from pathlib import Path
 
 import nbformat
@@ -24,7 +25,7 @@ NOTEBOOK = ROOT / "notebooks" / "edit.ipynb"
 TOKEN = "govkit-e2e-token"
 CELL = ".govkit-t3-r0-c6"  # table 三, 一、本年新收政府信息公开申请数量 × 总计
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 
 def free_port() -> int:
@@ -176,12 +177,49 @@ def voila_command(notebook: str = "edit.ipynb") -> tuple[list[str], int]:
 
 
 def open_in_lab(page, port: int) -> None:
-    """Open the copied notebook in JupyterLab and run it until the editor shows."""
+    """Open the copied notebook in JupyterLab and run it until the editor shows.
+
+    As a user would, it runs the cells again once if no editor appeared: one full-suite run in CI saw
+    JupyterLab show no editor for 90 s after Run All Cells (kernel idle, nothing in the server log), and
+    that was never reproduced in 12 runs under load. A second run is reported as a warning with what
+    the notebook showed, so a pass that needed it is visible in the test summary.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.goto(f"http://127.0.0.1:{port}/lab/tree/edit.ipynb?token={TOKEN}")
-    page.get_by_text("Python 3 (ipykernel) | Idle").first.wait_for(timeout=90_000)
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-    page.locator(".govkit-editor").first.wait_for(timeout=90_000)
+    page.get_by_text("Python 3 (ipykernel) | Idle").first.wait_for(timeout=60_000)
+    # Run All Cells on a notebook whose cells are not on screen yet runs nothing
+    page.locator(".jp-Cell .jp-InputArea", has_text="launch(data_file)").first.wait_for(timeout=60_000)
+    for attempt in (1, 2):
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-item:not(.lm-mod-disabled)", has_text="Run All Cells").first.click()
+        try:
+            page.locator(".govkit-editor").first.wait_for(timeout=50_000)
+            return
+        except PlaywrightTimeout:
+            state = lab_state(page)
+            if attempt == 2:
+                print(state)
+                raise
+            warnings.warn(
+                f"JupyterLab showed no editor 50 s after Run All Cells; running the cells again:\n{state}", stacklevel=2
+            )
+
+
+def lab_state(page) -> str:
+    """What the notebook shows: each cell's prompt and output, and the kernel's status (for a failure's log)."""
+    return page.evaluate(
+        """() => {
+        const cells = [...document.querySelectorAll('.jp-Cell')].map((cell, i) => {
+            const prompt = cell.querySelector('.jp-InputPrompt')?.innerText ?? '';
+            const output = cell.querySelector('.jp-OutputArea')?.innerText ?? '';
+            return `cell ${i} ${prompt}: ${output.slice(0, 600)}`;
+        });
+        const status = [...document.querySelectorAll('.jp-StatusBar-Widget')].map(e => e.innerText).join(' | ');
+        const dialogs = [...document.querySelectorAll('.jp-Dialog, .jp-toast, .Toastify__toast')].map(e => e.innerText);
+        return ['status: ' + status, 'dialogs: ' + dialogs.join(' / '), ...cells].join(String.fromCharCode(10));
+    }"""
+    )
 
 
 def offline(page, port: int) -> None:
