@@ -181,7 +181,7 @@ def open_in_lab(page, port: int) -> None:
 
     As a user would, it runs the cells again once if no editor appeared: one full-suite run in CI saw
     JupyterLab show no editor for 90 s after Run All Cells (kernel idle, nothing in the server log), and
-    that was never reproduced in 12 runs under load. A second run is reported as a warning with what
+    that was not reproduced in 22 runs under load. A second run is reported as a warning with what
     the notebook showed, so a pass that needed it is visible in the test summary.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
