@@ -71,7 +71,7 @@ class Budget:
             self.spend("tokens", _TOKEN.subn(b"", data[start : start + _CHUNK])[1])
 
 
-def layout(page: Any, budget: Budget) -> Any:
+def layout(page: Any, budget: Budget) -> None:
     """Lay out one pdfplumber page within ``budget`` and keep the result as the page's layout.
 
     pdfplumber's :attr:`Page.layout` builds the same device and interpreter; the result is stored
@@ -105,7 +105,6 @@ def layout(page: Any, budget: Budget) -> Any:
     device = Device(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
     Interpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
     page._layout = device.get_result()  # noqa: SLF001 - where pdfplumber's own ``layout`` keeps it
-    return page._layout  # noqa: SLF001
 
 
 def decoded_size(stream: Any, room: int) -> int:
