@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -111,9 +114,6 @@ def test_the_cache_folder_is_created_private(private: Path) -> None:
 
 def _export_in_a_fresh_process(cache_dir: str) -> tuple[str, list[str]]:
     """The exported page of the example report, and what the process took from the template cache."""
-    import subprocess
-    import sys
-
     code = """
 import json, sys
 import jinja2
@@ -136,8 +136,6 @@ print(json.dumps([export_html(nbformat.v4.new_notebook(cells=[cell]), report.tit
     proc = subprocess.run(
         [sys.executable, "-c", code, str(EXAMPLE)], capture_output=True, text=True, env=env, check=True
     )
-    import json
-
     page, loaded = json.loads(proc.stdout.strip().splitlines()[-1])
     return page, loaded
 

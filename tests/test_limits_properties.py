@@ -343,21 +343,26 @@ def test_pdf_glyphs_are_bounded_page_by_page(tmp_path):
     assert result["seconds"] <= MAX_SECONDS and result["rss_mb"] <= MAX_RSS_MB, result
 
 
-def one_page_pdf(content: bytes, xobjects: dict[str, bytes | None] | None = None) -> bytes:
-    """A one-page PDF drawing ``content`` (Flate-compressed); ``xobjects`` are forms (their content)
-    or, for None, a 1×1 image, each named in the page's resources."""
+def one_page_pdf(content: bytes, xobjects: dict[str, bytes | None] | None = None, hex_encoded: bool = False) -> bytes:
+    """A one-page PDF drawing ``content`` (Flate-compressed, then hex-encoded if ``hex_encoded``);
+    ``xobjects`` are forms (their content) or, for None, a 1×1 image, each named in the page's resources."""
+    import binascii
     import zlib
 
-    def stream(data: bytes, extra: bytes = b"") -> bytes:
-        packed = zlib.compress(data, 9)
-        return b"<< /Filter /FlateDecode " + extra + b"/Length %d >>\nstream\n" % len(packed) + packed + b"\nendstream"
+    def stream(data: bytes, extra: bytes = b"", hex_encoded: bool = False) -> bytes:
+        packed, filters = zlib.compress(data, 9), b"/FlateDecode"
+        if hex_encoded:
+            packed, filters = binascii.hexlify(packed) + b">", b"[/ASCIIHexDecode /FlateDecode]"
+        return (
+            b"<< /Filter " + filters + b" " + extra + b"/Length %d >>\nstream\n" % len(packed) + packed + b"\nendstream"
+        )
 
     font = b"<< /Font << /F1 3 0 R >> >>"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        stream(content),
+        stream(content, hex_encoded=hex_encoded),
     ]
     named = b""
     for number, name in enumerate(xobjects or {}, start=6):
@@ -414,24 +419,8 @@ def test_pdf_pages_are_laid_out_within_a_budget(tmp_path, name):
 def test_pdf_content_under_a_second_filter_is_bounded_too(tmp_path):
     """400 MB of spaces, Flate-compressed and then hex-encoded (760 KB): 12.4 s and 804 MB when the
     bound skipped the hex step and inflated the hex text, which is no Flate data."""
-    import binascii
-    import zlib
-
-    packed = binascii.hexlify(zlib.compress(b" " * 400_000_000, 9)) + b">"
-    content = b"<< /Filter [/ASCIIHexDecode /FlateDecode] /Length %d >>\nstream\n" % len(packed) + packed
-    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>"
     path = tmp_path / "filters.pdf"
-    path.write_bytes(
-        pdf_file(
-            [
-                b"<< /Type /Catalog /Pages 2 0 R >>",
-                b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
-                b"<< >>",
-                content + b"\nendstream",
-                page,
-            ]
-        )
-    )
+    path.write_bytes(one_page_pdf(b" " * 400_000_000, hex_encoded=True))
     result = measure(f"{IMPORT}\ndata = None", "entry(CASE)", str(path))
     assert "解压后超过" in result["outcome"] and path.name in result["outcome"], result
     assert result["seconds"] <= MAX_SECONDS and result["rss_mb"] <= MAX_RSS_MB, result
